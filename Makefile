@@ -1,0 +1,41 @@
+# Journey: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format install install-dev
+
+run: $(VENV)/.installed
+	$(BIN)/journey db upgrade
+	$(BIN)/journey demo
+	$(BIN)/journey run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check journey tests
+	$(BIN)/ruff format --check journey tests
+	$(BIN)/journey check-world worlds/*.yaml
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check journey tests
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format journey tests
+	$(BIN)/ruff check --fix journey tests
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	touch $@

@@ -1,0 +1,70 @@
+"""Journey: self-hostable software for written e-coaching."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from . import config
+from .extensions import babel, csrf, db, login_manager, migrate
+from .models import render_migration_item
+from .worlds import load_world
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Journey app: configuration, extensions, the world, blueprints.
+
+    Raises DataFileError when the configured world file is invalid.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+        instance_path=str(config.PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(config.Defaults)
+    app.config.from_prefixed_env("JOURNEY")
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("CLOCK", lambda: datetime.now(UTC))
+    app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(
+        app.config["DATABASE_URL"], app.instance_path
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.extensions["journey.world"] = load_world(app.config["WORLD"], static_dir=app.static_folder)
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "migrations"),
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+    from . import web
+    from .blueprints import auth, journey
+
+    web.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(journey.bp)
+    return app
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing when busy."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()

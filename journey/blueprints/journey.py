@@ -1,0 +1,188 @@
+"""The coachee's journey: the map, a place and its questions, drafts, sending a letter."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access, letters, visits
+from ..extensions import db
+from ..forms import LetterForm, answer_field
+from ..models import Letter, Role, Visit
+from ..web import now, role_required, world
+
+bp = Blueprint("journey", __name__)
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("journey/welcome.html")
+    if current_user.has_role(Role.COACHEE):
+        return redirect(url_for("journey.world_map"))
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/map")
+@role_required(Role.COACHEE)
+def world_map():
+    route = visits.route(current_user)
+    return render_template("journey/map.html", route=route, **_map_marks(route))
+
+
+def _map_marks(route: list[Visit]) -> dict:
+    """Which places were visited, which hold unsent drafts, and the route's places in order."""
+    places = [world().place(v.place_id) for v in route]
+    path = [p for i, p in enumerate(places) if p and (i == 0 or places[i - 1] != p)]
+    visited = {v.place_id for v in route}
+    drafting = {v.place_id for v in route if not v.is_sent and any(a.text for a in v.answers)}
+    return {"path": path, "visited": visited, "drafting": drafting}
+
+
+@bp.route("/places/<place_id>")
+@role_required(Role.COACHEE)
+def place(place_id: str):
+    place = access.place_or_404(world(), place_id)
+    visit = visits.visit_place(current_user, place.id, now())
+    db.session.commit()
+    drafts = {answer_field(a.question_id): a.text for a in visit.answers}
+    form = LetterForm.for_place(place, data={**drafts, "note": visit.note})
+    return _render_place(place, visit, form)
+
+
+def _render_place(place, visit: Visit, form: LetterForm, status: int = 200):
+    earlier = [v.letter for v in visits.route(current_user) if v.place_id == place.id and v.letter]
+    versions = {answer_field(a.question_id): a.version for a in visit.answers}
+    versions["note"] = visit.note_version
+    return (
+        render_template(
+            "journey/place.html",
+            place=place,
+            visit=visit,
+            form=form,
+            versions=versions,
+            earlier=earlier,
+            limits=_limits(),
+            answer_field=answer_field,
+        ),
+        status,
+    )
+
+
+def _limits() -> dict[str, int]:
+    config = current_app.config
+    return {"answer": config["MAX_ANSWER_LENGTH"], "note": config["MAX_NOTE_LENGTH"]}
+
+
+@bp.post("/visits/<int:visit_id>")
+@role_required(Role.COACHEE)
+def submit(visit_id: int):
+    """The place's form: save the drafts, or send them as a letter."""
+    visit = access.own_visit(current_user, visit_id)
+    place = access.place_or_404(world(), visit.place_id)
+    if visit.is_sent:
+        flash(_("Deze brief is al verstuurd; je kunt hem hier teruglezen."), "info")
+        return redirect(url_for("journey.letter", letter_id=visit.letter.id))
+    form = LetterForm.for_place(place)
+    if not form.validate_on_submit():
+        return _render_place(place, visit, form, 422)
+    answers, note, limits = form.answers(place), form.note.data or "", _limits()
+    if request.form.get("action") == "send":
+        problems = letters.check_letter(
+            answers,
+            note,
+            form.mood_value(),
+            max_answer_length=limits["answer"],
+            max_note_length=limits["note"],
+        )
+        if not problems:
+            letter = visits.send_letter(
+                visit, answers, form.mood_value(), note, now(), _default_promise()
+            )
+            db.session.commit()
+            flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
+            return redirect(url_for("journey.letter", letter_id=letter.id))
+        _show_problems(form, problems)
+    visits.save_drafts(visit, answers, note, now(), limits)
+    db.session.commit()
+    if form.errors:
+        return _render_place(place, visit, form, 422)
+    flash(_("Je antwoorden zijn bewaard. Je kunt er later verder aan schrijven."), "success")
+    return redirect(url_for("journey.place", place_id=place.id))
+
+
+def _default_promise() -> int:
+    return int(current_app.config["DEFAULT_PROMISE_HOURS"])
+
+
+def _show_problems(form: LetterForm, problems: list[letters.LetterProblem]) -> None:
+    for problem in problems:
+        if problem.kind == "empty":
+            form.form_errors.append(
+                _("Je brief is nog leeg. Schrijf minstens één antwoord voordat je hem verstuurt.")
+            )
+        elif problem.kind == "mood_out_of_range":
+            form.mood.errors.append(_("Kies een getal van 1 tot 10, of laat dit leeg."))
+        else:
+            field = "note" if problem.field == "note" else answer_field(problem.field)
+            form[field].errors.append(_too_long_message(problem.length, problem.limit))
+
+
+def _too_long_message(length: int, limit: int) -> str:
+    return _(
+        "Deze tekst is %(length)s tekens lang; het maximum is %(limit)s. "
+        "Je tekst staat er nog: kort hem wat in.",
+        length=format_number(length),
+        limit=format_number(limit),
+    )
+
+
+@bp.post("/visits/<int:visit_id>/drafts/<field>")
+@role_required(Role.COACHEE)
+def save_draft(visit_id: int, field: str):
+    """Autosave of one answer (``q-<question id>``) or the note; answers JSON."""
+    visit = access.own_visit(current_user, visit_id)
+    place = access.place_or_404(world(), visit.place_id)
+    payload = request.get_json(silent=True) or {}
+    text = payload.get("text")
+    question = place.question(field.removeprefix("q-")) if field.startswith("q-") else None
+    if not isinstance(text, str) or (field != "note" and question is None):
+        return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
+    if visit.is_sent:
+        message = _("Deze brief is al verstuurd; je antwoorden kunnen niet meer veranderen.")
+        return jsonify(error="sent", message=message), 409
+    limit = _limits()["note" if field == "note" else "answer"]
+    if letters.too_long(text, limit):
+        message = _too_long_message(len(text), limit)
+        return jsonify(error="too_long", message=message, limit=limit), 422
+    if question is None:
+        version = visits.save_note(visit, text, now()).note_version
+    else:
+        version = visits.save_draft(visit, question.id, text, now()).version
+    db.session.commit()
+    return jsonify(version=version, saved_at=now().isoformat())
+
+
+@bp.route("/letters")
+@role_required(Role.COACHEE)
+def letters_list():
+    return render_template("journey/letters.html", letters=visits.letters_of(current_user))
+
+
+@bp.route("/letters/<int:letter_id>")
+@role_required(Role.COACHEE)
+def letter(letter_id: int):
+    letter: Letter = access.own_letter(current_user, letter_id)
+    place = world().place(letter.visit.place_id) if letter.visit else None
+    return render_template("journey/letter.html", letter=letter, place=place)

@@ -1,0 +1,103 @@
+"""Forms (Flask-WTF): validation of what people type, with messages in their language."""
+
+from __future__ import annotations
+
+import functools
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .letters import MOOD_MAX, MOOD_MIN
+from .worlds import Place
+
+PSEUDONYM_PATTERN = r"^[\w][\w .\-']*$"
+
+
+class RegisterForm(FlaskForm):
+    pseudonym = StringField(
+        _l("Schuilnaam"),
+        validators=[
+            DataRequired(_l("Kies een schuilnaam.")),
+            Length(2, 40, _l("Een schuilnaam heeft 2 tot 40 tekens.")),
+            Regexp(PSEUDONYM_PATTERN, message=_l("Gebruik letters, cijfers, spaties, . - of '.")),
+        ],
+    )
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[
+            DataRequired(_l("Kies een wachtwoord.")),
+            Length(
+                MIN_PASSWORD_LENGTH,
+                MAX_PASSWORD_LENGTH,
+                _l("Een wachtwoord heeft minstens %(min)d tekens.", min=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Wachtwoord nog een keer"),
+        validators=[EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
+    )
+    email = StringField(
+        _l("E-mailadres (mag leeg blijven)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dit lijkt geen e-mailadres.")),
+        ],
+    )
+    invitation_code = StringField(
+        _l("Uitnodigingscode van je coach (mag leeg blijven)"), validators=[Length(max=20)]
+    )
+
+
+class LoginForm(FlaskForm):
+    pseudonym = StringField(
+        _l("Schuilnaam"), validators=[DataRequired(_l("Vul je schuilnaam in."))]
+    )
+    password = PasswordField(
+        _l("Wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))]
+    )
+
+
+class LogoutForm(FlaskForm):
+    """Only the CSRF token: logging out is a POST."""
+
+
+class LetterForm(FlaskForm):
+    """The answers of a visit, with the mood and note that go with the letter.
+
+    Use ``LetterForm.for_place(place)``. Lengths and emptiness are domain rules
+    (``letters.check_letter``); the view puts their messages on the fields.
+    """
+
+    mood = RadioField(
+        _l("Hoe voel je je nu, van 1 tot 10?"),
+        choices=[(str(n), str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
+        validators=[Optional()],
+    )
+    note = TextAreaField(_l("Een notitie voor je coach (mag leeg blijven)"))
+
+    @classmethod
+    def for_place(cls, place: Place, **kwargs) -> LetterForm:
+        """An instance of the form with one answer field per question of ``place``."""
+        return _letter_form_class(cls, place)(**kwargs)
+
+    def answers(self, place: Place) -> dict[str, str]:
+        return {q.id: self[answer_field(q.id)].data or "" for q in place.questions}
+
+    def mood_value(self) -> int | None:
+        return int(self.mood.data) if self.mood.data else None
+
+
+def answer_field(question_id: str) -> str:
+    """The form field (and autosave key) of the answer to a question."""
+    return f"q-{question_id}"
+
+
+@functools.cache
+def _letter_form_class(base: type[LetterForm], place: Place) -> type[LetterForm]:
+    fields = {answer_field(q.id): TextAreaField(q.text) for q in place.questions}
+    return type(f"LetterForm_{place.id}", (base,), fields)

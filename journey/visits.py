@@ -1,0 +1,143 @@
+"""Operations on a coachee's journey: visiting places, saving drafts, sending letters.
+
+Each function takes model objects and plain values, changes the session and
+flushes; the request that called it commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+
+from . import letters
+from .extensions import db
+from .models import Answer, Letter, User, Visit
+
+
+class VisitAlreadySent(Exception):
+    """The visit's letter was sent: its answers can no longer change."""
+
+
+def open_visit(coachee: User, place_id: str) -> Visit | None:
+    """The coachee's unsent visit at this place, if there is one."""
+    query = (
+        select(Visit)
+        .outerjoin(Letter, Letter.visit_id == Visit.id)
+        .where(Visit.coachee_id == coachee.id, Visit.place_id == place_id, Letter.id.is_(None))
+        .order_by(Visit.id.desc())
+    )
+    return db.session.scalars(query).first()
+
+
+def visit_place(coachee: User, place_id: str, now: datetime) -> Visit:
+    """The coachee's unsent visit at this place, started now if there was none."""
+    visit = open_visit(coachee, place_id)
+    if visit is None:
+        visit = Visit(coachee=coachee, place_id=place_id, started_at=now, note="")
+        db.session.add(visit)
+        db.session.flush()
+    return visit
+
+
+def route(coachee: User) -> list[Visit]:
+    """The coachee's visits in the order they were started."""
+    query = select(Visit).where(Visit.coachee_id == coachee.id).order_by(Visit.started_at, Visit.id)
+    return list(db.session.scalars(query))
+
+
+def save_draft(visit: Visit, question_id: str, text: str, now: datetime) -> Answer:
+    """Store ``text`` as the draft answer to ``question_id``; returns the Answer."""
+    if visit.is_sent:
+        raise VisitAlreadySent(visit.id)
+    answer = visit.answer_to(question_id)
+    if answer is None:
+        answer = Answer(visit=visit, question_id=question_id, text="", version=0)
+        db.session.add(answer)
+    if answer.text != text or answer.version == 0:
+        answer.text = text
+        answer.version += 1
+        answer.updated_at = now
+    db.session.flush()
+    return answer
+
+
+def save_note(visit: Visit, text: str, now: datetime) -> Visit:
+    """Store ``text`` as the draft note that goes with the visit's letter."""
+    if visit.is_sent:
+        raise VisitAlreadySent(visit.id)
+    if visit.note != text:
+        visit.note = text
+        visit.note_version += 1
+        visit.note_updated_at = now
+    db.session.flush()
+    return visit
+
+
+def save_drafts(
+    visit: Visit,
+    answers: Mapping[str, str],
+    note: str,
+    now: datetime,
+    max_length: Mapping[str, int],
+) -> list[str]:
+    """Save every answer (and the note) that fits its length limit as a draft.
+
+    ``max_length`` holds the limits under ``answer`` and ``note``. Returns the
+    question ids (and ``note``) that were too long and so were not saved.
+    """
+    skipped = []
+    for question_id, text in answers.items():
+        if letters.too_long(text, max_length["answer"]):
+            skipped.append(question_id)
+        else:
+            save_draft(visit, question_id, text, now)
+    if letters.too_long(note, max_length["note"]):
+        skipped.append("note")
+    else:
+        save_note(visit, note, now)
+    return skipped
+
+
+def recipient(coachee: User) -> User | None:
+    """The coach who receives the coachee's letters; None for the shared pool."""
+    return coachee.coach
+
+
+def send_letter(
+    visit: Visit,
+    answers: Mapping[str, str],
+    mood: int | None,
+    note: str,
+    now: datetime,
+    default_promise_hours: int,
+) -> Letter:
+    """Save the final answers and send the visit as one letter to the coach or the pool.
+
+    The caller has checked the content with ``letters.check_letter``.
+    Raises VisitAlreadySent when the visit was sent before.
+    """
+    for question_id, text in answers.items():
+        save_draft(visit, question_id, text, now)
+    save_note(visit, note, now)
+    coach = recipient(visit.coachee)
+    promise = (coach.promise_hours if coach else None) or default_promise_hours
+    letter = Letter(
+        coachee=visit.coachee,
+        coach=coach,
+        visit=visit,
+        sent_at=now,
+        due_at=letters.due_at(now, promise),
+        mood=mood,
+        note=note.strip(),
+    )
+    db.session.add(letter)
+    db.session.flush()
+    return letter
+
+
+def letters_of(coachee: User) -> list[Letter]:
+    """The coachee's sent letters, newest first."""
+    query = select(Letter).where(Letter.coachee_id == coachee.id).order_by(Letter.sent_at.desc())
+    return list(db.session.scalars(query))

@@ -1,0 +1,124 @@
+"""What every request shares: the clock, the world, who may enter, errors and headers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, NotFound
+
+from .extensions import db, login_manager
+from .models import Role, User
+from .worlds import World
+
+
+def now() -> datetime:
+    """The current time (aware, UTC) from the app's clock; tests set their own."""
+    return current_app.config["CLOCK"]()
+
+
+def world() -> World:
+    return current_app.extensions["journey.world"]
+
+
+def wants_json() -> bool:
+    """True for the page's own fetch requests (autosave), which expect JSON back."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def role_required(*roles: Role) -> Callable:
+    """Only signed-in users with one of ``roles`` may enter; others get 404."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(*roles):
+                raise NotFound()
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    if wants_json():
+        message = _("Je bent niet meer ingelogd. Je tekst blijft in deze browser bewaard.")
+        return jsonify(error="login", message=message), 401
+
+    flash(_("Log eerst in om verder te gaan."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _error_page(error: HTTPException) -> Any:
+    if wants_json():
+        return jsonify(error=error.name, message=error.description), error.code
+    return render_template("error.html", error=error), error.code
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    message = _(
+        "Deze pagina was te lang open om veilig te versturen. Herlaad de pagina; "
+        "wat je in Journey typte, blijft bewaard."
+    )
+    if wants_json():
+        return jsonify(error="csrf", message=message), 400
+    return render_template("error.html", error=error, message=message), 400
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def datetime_filter(value: datetime, format: str = "EEEE d MMMM 'om' HH:mm") -> str:
+    return format_datetime(value, format)
+
+
+def paragraphs_filter(text: str) -> list[str]:
+    """The paragraphs of a text: blocks separated by an empty line, inner newlines kept."""
+    return [block.strip() for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+
+def field_attributes(field: Any, hint: str | None, **attributes: Any) -> dict[str, Any]:
+    """HTML attributes of a form field: ties it to its hint and marks it invalid on errors."""
+    if hint:
+        attributes["aria-describedby"] = f"{field.id}-hint"
+    if field.errors:
+        attributes["aria-invalid"] = "true"
+    return {key: value for key, value in attributes.items() if value is not None}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page)
+    app.after_request(_security_headers)
+    app.add_template_filter(datetime_filter, "when")
+    app.add_template_filter(paragraphs_filter, "paragraphs")
+    app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["world"] = world
+    app.jinja_env.globals["field_attributes"] = field_attributes
+    login_manager.login_view = "auth.login"

@@ -1,0 +1,139 @@
+/* Journey: small progressive enhancements. Every page works without this file.
+ *
+ * Drafts: every answer field saves itself to the server while the coachee types
+ * (debounced). Until the server confirms a save, the text is also kept in this
+ * browser's localStorage, keyed per user, so that a dropped connection, a closed
+ * tab or an expired session loses nothing. Logging out clears those keys.
+ */
+(function () {
+  "use strict";
+
+  var SAVE_DELAY = 800;
+  var RETRY_DELAY = 10000;
+  var user = document.body.dataset.user;
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+
+  function prefix() { return "journey:" + user + ":"; }
+
+  function clearUserStorage(extra) {
+    if (!user) { return; }
+    var start = prefix() + (extra || "");
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var key = localStorage.key(i);
+      if (key && key.indexOf(start) === 0) { localStorage.removeItem(key); }
+    }
+  }
+
+  document.querySelectorAll("form[data-logout]").forEach(function (form) {
+    form.addEventListener("submit", function () { clearUserStorage(); });
+  });
+
+  var sentVisit = document.body.querySelector("[data-sent-visit]");
+  if (sentVisit) { clearUserStorage("visit:" + sentVisit.dataset.sentVisit + ":"); }
+
+  /* UI text comes translated from the page: data-msg-* attributes on the form. */
+  function message(area, name) {
+    return area.form.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
+  }
+
+  function clock() {
+    var d = new Date();
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  }
+
+  function DraftField(form, area) {
+    this.area = area;
+    this.name = area.dataset.field;
+    this.url = form.dataset.saveUrl.replace("FIELD", encodeURIComponent(this.name));
+    this.key = prefix() + "visit:" + form.dataset.visit + ":" + this.name;
+    this.version = Number(area.dataset.version || 0);
+    this.state = form.querySelector('[data-state-for="' + this.name + '"]');
+    this.timer = null;
+    this.busy = false;
+    this.again = false;
+    var self = this;
+    area.addEventListener("input", function () { self.changed(); });
+    this.restore();
+  }
+
+  DraftField.prototype.show = function (text, kind) {
+    if (!this.state) { return; }
+    this.state.textContent = text;
+    this.state.dataset.kind = kind;
+  };
+
+  DraftField.prototype.restore = function () {
+    var stored = null;
+    try { stored = JSON.parse(localStorage.getItem(this.key) || "null"); } catch (e) { stored = null; }
+    if (!stored || typeof stored.text !== "string") { return; }
+    if (stored.text === this.area.value) { localStorage.removeItem(this.key); return; }
+    this.area.value = stored.text;
+    this.show(message(this.area, "restored"), "unsaved");
+    this.schedule(0);
+  };
+
+  DraftField.prototype.changed = function () {
+    localStorage.setItem(this.key, JSON.stringify({ text: this.area.value, at: Date.now() }));
+    this.show(message(this.area, "unsaved"), "unsaved");
+    this.schedule(SAVE_DELAY);
+  };
+
+  DraftField.prototype.schedule = function (delay) {
+    var self = this;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.save(); }, delay);
+  };
+
+  DraftField.prototype.save = function () {
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
+    var self = this;
+    var text = this.area.value;
+    fetch(this.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "X-CSRFToken": csrfMeta ? csrfMeta.content : ""
+      },
+      body: JSON.stringify({ text: text, version: this.version })
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        self.answered(response.status, body, text);
+      });
+    }).catch(function () {
+      self.show(message(self.area, "offline"), "offline");
+      self.schedule(RETRY_DELAY);
+    }).then(function () {
+      self.busy = false;
+      if (self.again) { self.again = false; self.save(); }
+    });
+  };
+
+  DraftField.prototype.answered = function (status, body, text) {
+    if (status === 200) {
+      this.version = body.version;
+      this.area.dataset.version = body.version;
+      if (this.area.value === text) {
+        localStorage.removeItem(this.key);
+        this.show(message(this.area, "saved").replace("{time}", clock()), "saved");
+      }
+      return;
+    }
+    this.show(body.message || message(this.area, "failed"), "error");
+    if (status >= 500) { this.schedule(RETRY_DELAY); }
+  };
+
+  document.querySelectorAll("form[data-drafts]").forEach(function (form) {
+    var fields = [];
+    form.querySelectorAll("textarea[data-field]").forEach(function (area) {
+      fields.push(new DraftField(form, area));
+    });
+    window.addEventListener("online", function () {
+      fields.forEach(function (field) {
+        if (localStorage.getItem(field.key) !== null) { field.schedule(0); }
+      });
+    });
+  });
+})();

@@ -7,6 +7,7 @@ import functools
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -16,9 +17,14 @@ from .worlds import Place
 PSEUDONYM_PATTERN = r"^[\w][\w .\-']*$"
 
 
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 class RegisterForm(FlaskForm):
     pseudonym = StringField(
         _l("Schuilnaam"),
+        filters=[strip],
         validators=[
             DataRequired(_l("Kies een schuilnaam.")),
             Length(2, 40, _l("Een schuilnaam heeft 2 tot 40 tekens.")),
@@ -42,6 +48,7 @@ class RegisterForm(FlaskForm):
     )
     email = StringField(
         _l("E-mailadres (mag leeg blijven)"),
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=254),
@@ -75,7 +82,7 @@ class LetterForm(FlaskForm):
 
     mood = RadioField(
         _l("Hoe voel je je nu, van 1 tot 10?"),
-        choices=[(str(n), str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
+        choices=[SelectChoice(str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
         validators=[Optional()],
     )
     note = TextAreaField(_l("Een notitie voor je coach (mag leeg blijven)"))

@@ -91,7 +91,7 @@ def save_drafts(
     for question_id, text in answers.items():
         if letters.too_long(text, max_length["answer"]):
             skipped.append(question_id)
-        else:
+        elif text or visit.answer_to(question_id):
             save_draft(visit, question_id, text, now)
     if letters.too_long(note, max_length["note"]):
         skipped.append("note")

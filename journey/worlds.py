@@ -146,10 +146,10 @@ def _place(
     if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
         subject = f"place '{raw['id'].strip()}'"
     keys = ("id", "name", "teaser", "introduction", "symbol", "position", "questions")
+    before = len(checker.problems)
     fields = checker.mapping(raw, path, subject, required=keys)
     if fields is None:
         return None
-    before = len(checker.problems)
     place_id = _identifier(checker, fields, path, subject)
     name = checker.text(fields, "name", path, subject, one_line=True, max_length=60)
     teaser = checker.text(fields, "teaser", path, subject, one_line=True, max_length=160)
@@ -157,9 +157,8 @@ def _place(
     symbol = _symbol(checker, fields, path, subject, static_dir)
     position = _position(checker, fields, path, subject)
     questions = _questions(checker, fields, path, subject)
-    if len(checker.problems) > before:
+    if len(checker.problems) > before or None in (place_id, name, teaser, introduction, symbol):
         return None
-    assert place_id and name and teaser and introduction and symbol and position
     return Place(place_id, name, teaser, introduction, symbol, position, questions)
 
 

@@ -250,9 +250,7 @@ class Checker:
             self.problem(where, f"{subject}: {key} must be a number, not {describe(value)}")
             return None
         if not minimum <= value <= maximum:
-            self.problem(
-                where, f"{subject}: {key} {value} {off_range} ({minimum:g} to {maximum:g})"
-            )
+            self.problem(where, f"{subject} {key} {value} {off_range} ({minimum:g} to {maximum:g})")
             return None
         return float(value)
 

@@ -1,0 +1,126 @@
+"""Registering, logging in and out, invitation codes, safe redirects."""
+
+import pytest
+
+from journey.blueprints.auth import safe_next
+from journey.extensions import db
+from journey.models import Role, User
+
+from .conftest import PASSWORD, login
+
+
+def register(client, **fields):
+    data = {"pseudonym": "Zeemeeuw", "password": PASSWORD, "confirm": PASSWORD, **fields}
+    return client.post("/register", data=data)
+
+
+def test_register_without_code_joins_the_pool_and_logs_in(client):
+    response = register(client, email="")
+    assert response.status_code == 302
+    user = db.session.scalars(db.select(User)).one()
+    assert (user.pseudonym, user.role, user.coach, user.email) == (
+        "Zeemeeuw",
+        Role.COACHEE,
+        None,
+        None,
+    )
+    assert user.password_hash != PASSWORD
+    assert client.get("/map").status_code == 200
+
+
+def test_register_with_invitation_code_joins_that_coach(client, make_user):
+    coach = make_user("Coach Anna", Role.COACH)
+    code = coach.invitation_code.lower().replace("-", " - ")  # typed loosely
+    assert register(client, invitation_code=code, email="z@example.org").status_code == 302
+    user = db.session.scalars(db.select(User).filter_by(role=Role.COACHEE)).one()
+    assert user.coach_id == coach.id
+    assert user.email == "z@example.org"
+
+
+def test_registration_link_fills_in_the_code(client, make_user):
+    coach = make_user("Coach Anna", Role.COACH)
+    page = client.get(f"/register?code={coach.invitation_code}").get_data(as_text=True)
+    assert f'value="{coach.invitation_code}"' in page
+
+
+def test_unknown_code_is_refused_and_what_was_typed_stays(client):
+    response = register(client, invitation_code="NOPE-1234", email="z@example.org")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Deze uitnodigingscode kennen we niet" in page
+    assert 'value="Zeemeeuw"' in page and 'value="NOPE-1234"' in page and "z@example.org" in page
+    assert db.session.scalars(db.select(User)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"password": "kort", "confirm": "kort"}, "minstens 12 tekens"),
+        ({"confirm": "iets-heel-anders-dan-dat"}, "niet gelijk"),
+        ({"pseudonym": ""}, "Kies een schuilnaam"),
+        ({"pseudonym": "<script>"}, "Gebruik letters, cijfers"),
+        ({"email": "geen-adres"}, "geen e-mailadres"),
+    ],
+)
+def test_registration_refusals_say_why(client, fields, message):
+    response = register(client, **fields)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_pseudonyms_are_unique_whatever_the_case(client, make_user):
+    make_user("Zeemeeuw")
+    response = register(client, pseudonym="  zeeMEEUW ")
+    assert response.status_code == 422
+    assert "al in gebruik" in response.get_data(as_text=True)
+
+
+def test_login_and_logout(client, make_user):
+    user = make_user("Reiziger")
+    wrong = client.post(
+        "/login", data={"pseudonym": "Reiziger", "password": "niet-het-goede-wachtwoord"}
+    )
+    assert wrong.status_code == 422
+    assert "horen niet bij elkaar" in wrong.get_data(as_text=True)
+    assert login(client, user).headers["Location"] == "/"
+    assert client.get("/map").status_code == 200
+    assert client.get("/logout").status_code == 405  # logging out is a POST
+    assert client.post("/logout").status_code == 302
+    response = client.get("/map")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_login_returns_to_the_page_asked_for(client, make_user):
+    user = make_user("Reiziger")
+    target = client.get("/places/humor").headers["Location"]
+    assert target == "/login?next=/places/humor"
+    response = client.post(target, data={"pseudonym": user.pseudonym, "password": PASSWORD})
+    assert response.headers["Location"] == "/places/humor"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "evil",
+        "/\\/x",
+        "",
+    ],
+)
+def test_next_accepts_only_paths_on_this_site(target):
+    assert safe_next(target) is None
+
+
+def test_next_keeps_relative_paths():
+    assert safe_next("/places/humor?x=1") == "/places/humor?x=1"
+
+
+def test_coach_sees_their_invitation_code(client, make_user):
+    coach = make_user("Coach Anna", Role.COACH)
+    login(client, coach)
+    page = client.get("/account").get_data(as_text=True)
+    assert coach.invitation_code in page
+    assert client.get("/map").status_code == 404  # the map is the coachee's

@@ -1,0 +1,84 @@
+"""The ``journey`` command: check-world, demo, and refusing to start on a broken world."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from journey import create_app
+from journey.cli import cli
+from journey.config import PROJECT_ROOT
+from journey.demo import DEMO_ACCOUNTS
+from journey.extensions import db
+from journey.models import Role, User
+from journey.yamlfile import DataFileError
+
+DEFAULT_WORLD = str(PROJECT_ROOT / "worlds" / "places.yaml")
+BROKEN = "title: Kapot\nlanguage: nl\nintroduction: Hallo.\nplaces:\n  - id: Fout\n"
+
+
+@pytest.fixture
+def broken_world(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kapot.yaml").write_text(BROKEN, encoding="utf-8")
+    return "kapot.yaml"
+
+
+def test_check_world_accepts_the_default_world():
+    result = CliRunner().invoke(cli, ["check-world", DEFAULT_WORLD])
+    assert result.exit_code == 0, result.output
+    assert "1 world file(s) OK." in result.output
+
+
+def test_check_world_reports_every_problem_of_every_file(broken_world, tmp_path):
+    (tmp_path / "leeg.yaml").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check-world", broken_world, "leeg.yaml", DEFAULT_WORLD])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert (
+        "kapot.yaml:5: place 'Fout': id 'Fout' may hold only lowercase letters, "
+        "digits and single hyphens" in lines
+    )
+    assert "kapot.yaml:5: place 'Fout' has no name" in lines
+    assert "leeg.yaml:1: the file is empty" in lines
+    assert "OK" not in result.output
+
+
+def test_app_refuses_to_start_on_a_broken_world(broken_world, monkeypatch):
+    with pytest.raises(DataFileError) as caught:
+        create_app({"WORLD": broken_world})
+    assert "kapot.yaml:5: place 'Fout' has no name" in str(caught.value)
+
+    monkeypatch.setenv("JOURNEY_WORLD", broken_world)
+    result = CliRunner().invoke(cli, ["routes"])
+    assert result.exit_code == 1
+    assert "Journey cannot start" in result.output
+    assert "kapot.yaml:5: place 'Fout' has no name" in result.output
+
+
+def test_demo_creates_one_account_per_role_once(app):
+    runner = CliRunner()
+    info = ScriptInfo(create_app=lambda: app)
+    first = runner.invoke(cli, ["demo"], obj=info)
+    second = runner.invoke(cli, ["demo"], obj=info)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    for account in DEMO_ACCOUNTS:
+        assert account.pseudonym in first.output and account.password in first.output
+    assert first.output.count("(created)") == len(DEMO_ACCOUNTS)
+    assert second.output.count("(exists)") == len(DEMO_ACCOUNTS)
+    users = db.session.scalars(db.select(User)).all()
+    assert sorted(u.role for u in users) == sorted(a.role for a in DEMO_ACCOUNTS)
+    coachee = next(u for u in users if u.role == Role.COACHEE)
+    assert coachee.coach is not None and coachee.coach.role == Role.COACH
+
+
+def test_demo_logins_work(app):
+    CliRunner().invoke(cli, ["demo"], obj=ScriptInfo(create_app=lambda: app))
+    client = app.test_client()
+    coachee = next(a for a in DEMO_ACCOUNTS if a.role == Role.COACHEE)
+    response = client.post(
+        "/login", data={"pseudonym": coachee.pseudonym, "password": coachee.password}
+    )
+    assert response.status_code == 302
+    assert client.get("/map").status_code == 200

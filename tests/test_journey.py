@@ -1,0 +1,253 @@
+"""The coachee's journey through the test client: map, place, drafts, sending, reading back."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from journey.extensions import db
+from journey.models import Answer, Letter, Role, Visit
+
+from .conftest import login
+
+PLACE = "veilige-haven"
+
+
+@pytest.fixture
+def world(app):
+    return app.extensions["journey.world"]
+
+
+@pytest.fixture
+def place(world):
+    return world.place(PLACE)
+
+
+@pytest.fixture
+def coachee(make_user, client):
+    user = make_user("Reiziger")
+    login(client, user)
+    return user
+
+
+def field(question) -> str:
+    return f"q-{question.id}"
+
+
+def open_visit(client, place) -> Visit:
+    assert client.get(f"/places/{place.id}").status_code == 200
+    return db.session.scalars(db.select(Visit).order_by(Visit.id.desc())).first()
+
+
+def test_map_shows_places_but_not_their_questions(client, coachee, world):
+    page = client.get("/map").get_data(as_text=True)
+    for place in world.places:
+        assert place.name in page
+        assert place.teaser in page
+        assert place.symbol in page
+        assert all(question.text not in page for question in place.questions)
+
+
+def test_choosing_a_place_opens_its_questions_and_marks_the_route(
+    client, coachee, world, place, clock
+):
+    page = client.get(f"/places/{PLACE}").get_data(as_text=True)
+    assert all(question.text in page for question in place.questions)
+    clock.advance(minutes=5)
+    client.get("/places/humor")
+    visits = db.session.scalars(db.select(Visit).order_by(Visit.started_at)).all()
+    assert [v.place_id for v in visits] == [PLACE, "humor"]
+    map_page = client.get("/map").get_data(as_text=True)
+    assert 'class="route"' in map_page
+    assert map_page.count("place visited") == 2
+    # returning to a place with an unsent visit continues that visit
+    client.get(f"/places/{PLACE}")
+    assert db.session.scalar(db.select(db.func.count(Visit.id))) == 2
+
+
+def test_drafts_autosave_and_are_there_on_return(client, coachee, place, make_user):
+    visit = open_visit(client, place)
+    first = place.questions[0]
+    url = f"/visits/{visit.id}/drafts/{field(first)}"
+    saved = client.post(url, json={"text": "Bij mijn zus, met thee."})
+    assert saved.status_code == 200 and saved.json["version"] == 1
+    again = client.post(url, json={"text": "Bij mijn zus, met thee en een deken."})
+    assert again.json["version"] == 2
+    note = client.post(f"/visits/{visit.id}/drafts/note", json={"text": "Dit was moeilijk."})
+    assert note.status_code == 200
+
+    client.post("/logout")
+    login(client, coachee)
+    page = client.get(f"/places/{place.id}").get_data(as_text=True)
+    assert "Bij mijn zus, met thee en een deken." in page
+    assert "Dit was moeilijk." in page
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0  # a draft is not a letter
+
+
+def test_autosave_refuses_what_it_cannot_keep(client, coachee, place, app):
+    visit = open_visit(client, place)
+    base = f"/visits/{visit.id}/drafts"
+    assert client.post(f"{base}/q-bestaat-niet", json={"text": "x"}).status_code == 400
+    assert (
+        client.post(f"{base}/{field(place.questions[0])}", json={"tekst": "x"}).status_code == 400
+    )
+    limit = app.config["MAX_ANSWER_LENGTH"]
+    too_long = client.post(f"{base}/{field(place.questions[0])}", json={"text": "a" * (limit + 1)})
+    assert too_long.status_code == 422
+    assert "het maximum is 20.000" in too_long.json["message"]
+
+
+def test_sending_makes_a_read_only_letter_with_its_due_time(client, coachee, place, clock):
+    visit = open_visit(client, place)
+    q1, q2 = place.questions[0], place.questions[1]
+    client.post(f"/visits/{visit.id}/drafts/{field(q1)}", json={"text": "Een oude versie."})
+    clock.advance(hours=1)
+    response = client.post(
+        f"/visits/{visit.id}",
+        data={
+            "action": "send",
+            field(q1): "Aan zee.",
+            field(q2): "",
+            "mood": "6",
+            "note": "Graag eerlijk.",
+        },
+    )
+    letter = db.session.scalars(db.select(Letter)).one()
+    assert response.headers["Location"] == f"/letters/{letter.id}"
+    assert letter.sent_at == clock.now
+    assert letter.due_at == clock.now + timedelta(hours=48)
+    assert (letter.mood, letter.note, letter.coach) == (6, "Graag eerlijk.", None)
+    assert visit.answer_to(q1.id).text == "Aan zee."
+
+    page = client.get(f"/letters/{letter.id}").get_data(as_text=True)
+    assert "Aan zee." in page and q1.text in page and "Graag eerlijk." in page
+    assert q2.text not in page  # unanswered questions are left out of the letter
+    assert "woensdag 4 maart om 11:00" in page  # 10:00 UTC + 48 h, shown in Amsterdam time
+    assert "<textarea" not in page and "kan niet meer veranderen" in page
+
+    # The sent visit is closed: no more changes, no second letter.
+    late = client.post(f"/visits/{visit.id}/drafts/{field(q1)}", json={"text": "Toch anders."})
+    assert late.status_code == 409
+    again = client.post(f"/visits/{visit.id}", data={"action": "send", field(q1): "Toch anders."})
+    assert again.headers["Location"] == f"/letters/{letter.id}"
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 1
+    db.session.refresh(visit.answer_to(q1.id))
+    assert visit.answer_to(q1.id).text == "Aan zee."
+
+    # Back at the place: a fresh visit, with the earlier letter one click away.
+    page = client.get(f"/places/{place.id}").get_data(as_text=True)
+    assert "Aan zee." not in page
+    assert f"/letters/{letter.id}" in page
+    assert f"/letters/{letter.id}" in client.get("/letters").get_data(as_text=True)
+
+
+def test_letter_goes_to_the_assigned_coach_with_their_promise(client, make_user, place, clock):
+    coach = make_user("Coach Anna", Role.COACH, promise_hours=4)
+    coachee = make_user("Reiziger", coach=coach)
+    login(client, coachee)
+    visit = open_visit(client, place)
+    client.post(f"/visits/{visit.id}", data={"action": "send", field(place.questions[0]): "Hier."})
+    letter = db.session.scalars(db.select(Letter)).one()
+    assert letter.coach_id == coach.id
+    assert letter.due_at - letter.sent_at == timedelta(hours=4)
+    assert "Coach Anna" in client.get(f"/letters/{letter.id}").get_data(as_text=True)
+
+
+def test_an_empty_letter_is_refused_and_the_drafts_kept(client, coachee, place):
+    visit = open_visit(client, place)
+    response = client.post(
+        f"/visits/{visit.id}",
+        data={
+            "action": "send",
+            field(place.questions[0]): "   ",
+            "note": "Mijn notitie blijft.",
+            "mood": "3",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Je brief is nog leeg" in page
+    assert "Mijn notitie blijft." in page
+    assert re.search(r'<input checked[^>]*value="3"', page)
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+    db.session.refresh(visit)
+    assert visit.note == "Mijn notitie blijft."
+
+
+def test_an_over_long_answer_is_refused_and_the_text_kept(client, coachee, place, app):
+    visit = open_visit(client, place)
+    limit = app.config["MAX_ANSWER_LENGTH"]
+    long_text = "Zee. " * (limit // 5) + "Het einde."
+    q1, q2 = place.questions[0], place.questions[1]
+    response = client.post(
+        f"/visits/{visit.id}",
+        data={"action": "send", field(q1): long_text, field(q2): "Kort en goed."},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"Deze tekst is {len(long_text):,}".replace(",", ".") in page
+    assert "het maximum is 20.000" in page
+    assert "Het einde." in page  # the whole text is still in the field
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+    # the answers that fit are saved as drafts
+    saved = {a.question_id: a.text for a in db.session.scalars(db.select(Answer))}
+    assert saved == {q2.id: "Kort en goed."}
+
+
+def test_save_button_keeps_drafts_without_javascript(client, coachee, place):
+    visit = open_visit(client, place)
+    response = client.post(
+        f"/visits/{visit.id}", data={"action": "save", field(place.questions[0]): "Later verder."}
+    )
+    assert response.status_code == 302
+    assert "Later verder." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0
+
+
+def test_an_unknown_place_gets_the_apps_own_404(client, coachee):
+    response = client.get("/places/atlantis")
+    assert response.status_code == 404
+    assert "Deze plek bestaat niet" in response.get_data(as_text=True)
+
+
+def test_a_coachee_cannot_touch_another_coachees_visit_or_letter(client, make_user, place):
+    other = make_user("Ander")
+    login(client, other)
+    visit = open_visit(client, place)
+    client.post(
+        f"/visits/{visit.id}", data={"action": "send", field(place.questions[0]): "Van mij."}
+    )
+    letter = db.session.scalars(db.select(Letter)).one()
+    client.post("/logout")
+
+    login(client, make_user("Reiziger"))
+    assert client.get(f"/letters/{letter.id}").status_code == 404
+    assert (
+        client.post(
+            f"/visits/{visit.id}/drafts/{field(place.questions[0])}", json={"text": "x"}
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/visits/{visit.id}", data={"action": "save"}).status_code == 404
+    assert "Van mij." not in client.get("/letters").get_data(as_text=True)
+
+
+def test_autosave_after_the_session_ended_answers_401_json(client, make_user, place):
+    coachee = make_user("Reiziger")
+    login(client, coachee)
+    visit = open_visit(client, place)
+    client.post("/logout")
+    response = client.post(
+        f"/visits/{visit.id}/drafts/{field(place.questions[0])}", json={"text": "x"}
+    )
+    assert response.status_code == 401
+    assert response.json["error"] == "login"
+    assert "bewaard" in response.json["message"]
+
+
+def test_other_roles_have_no_map(client, make_user):
+    login(client, make_user("Coach Anna", Role.COACH))
+    assert client.get("/map").status_code == 404
+    assert client.get(f"/places/{PLACE}").status_code == 404

@@ -71,6 +71,9 @@ def _error_page(error: HTTPException) -> Any:
 
 
 def _csrf_error(error: CSRFError) -> Any:
+    if not current_user.is_authenticated:
+        # An expired session also loses its CSRF token: say what really happened.
+        return _unauthorized()
     message = _(
         "Deze pagina was te lang open om veilig te versturen. Herlaad de pagina; "
         "wat je in Journey typte, blijft bewaard."

@@ -234,11 +234,12 @@ def test_a_coachee_cannot_touch_another_coachees_visit_or_letter(client, make_us
     assert "Van mij." not in client.get("/letters").get_data(as_text=True)
 
 
-def test_autosave_after_the_session_ended_answers_401_json(client, make_user, place):
+def test_autosave_after_the_session_ended_answers_401_json(client, make_user, place, app):
     coachee = make_user("Reiziger")
     login(client, coachee)
     visit = open_visit(client, place)
     client.post("/logout")
+    app.config["WTF_CSRF_ENABLED"] = True  # an ended session has no CSRF token either
     response = client.post(
         f"/visits/{visit.id}/drafts/{field(place.questions[0])}", json={"text": "x"}
     )
@@ -251,3 +252,25 @@ def test_other_roles_have_no_map(client, make_user):
     login(client, make_user("Coach Anna", Role.COACH))
     assert client.get("/map").status_code == 404
     assert client.get(f"/places/{PLACE}").status_code == 404
+
+
+def test_autosave_needs_the_pages_csrf_token(client, coachee, place, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/places/{place.id}").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    visit = db.session.scalars(db.select(Visit)).one()
+    url = f"/visits/{visit.id}/drafts/{field(place.questions[0])}"
+    refused = client.post(url, json={"text": "Zonder token."})
+    assert refused.status_code == 400
+    assert refused.json["error"] == "csrf" and "blijft bewaard" in refused.json["message"]
+    accepted = client.post(url, json={"text": "Met token."}, headers={"X-CSRFToken": token})
+    assert accepted.status_code == 200
+
+
+def test_pages_load_nothing_from_outside_and_run_no_inline_script(client, coachee):
+    for url in ("/", "/map", f"/places/{PLACE}", "/letters", "/account"):
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+        assert not re.search(r'(src|href)="(https?:)?//', page), url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url

@@ -24,8 +24,22 @@
     }
   }
 
+  function hasUnsavedText() {
+    for (var i = 0; i < localStorage.length; i++) {
+      if ((localStorage.key(i) || "").indexOf(prefix()) === 0) { return true; }
+    }
+    return false;
+  }
+
+  /* Logging out clears this browser's copies; warn first if any was not saved yet. */
   document.querySelectorAll("form[data-logout]").forEach(function (form) {
-    form.addEventListener("submit", function () { clearUserStorage(); });
+    form.addEventListener("submit", function (event) {
+      if (hasUnsavedText() && !window.confirm(form.dataset.msgUnsaved)) {
+        event.preventDefault();
+        return;
+      }
+      clearUserStorage();
+    });
   });
 
   var sentVisit = document.body.querySelector("[data-sent-visit]");

@@ -53,11 +53,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import web
-    from .blueprints import auth, journey
+    from .blueprints import admin, auth, dossier, inbox, journey
 
     web.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(journey.bp)
+    for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, admin.bp):
+        app.register_blueprint(blueprint)
     return app
 
 

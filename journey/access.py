@@ -7,9 +7,10 @@ someone may not see looks the same as what does not exist.
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy import select
 
 from .extensions import db
-from .models import Letter, User, Visit
+from .models import Letter, Role, User, Visit
 from .worlds import Place, World
 
 
@@ -22,9 +23,9 @@ def own_visit(user: User, visit_id: int) -> Visit:
 
 
 def own_letter(user: User, letter_id: int) -> Letter:
-    """The coachee's own letter; 404 for anybody else's or a missing one."""
+    """The coachee's own sent letter (or a coach's letter to them); 404 otherwise."""
     letter = db.session.get(Letter, letter_id)
-    if letter is None or letter.coachee_id != user.id:
+    if letter is None or letter.coachee_id != user.id or not letter.is_sent:
         abort(404)
     return letter
 
@@ -34,3 +35,40 @@ def place_or_404(world: World, place_id: str) -> Place:
     if place is None:
         abort(404)
     return place
+
+
+def is_coach_of(coach: User, coachee: User) -> bool:
+    """True when ``coach`` may read ``coachee``'s dossier.
+
+    That is the coachee's assigned coach; for a coachee without one (the pool),
+    any coach who holds one of their letters.
+    """
+    if not coach.has_role(Role.COACH) or not coachee.has_role(Role.COACHEE):
+        return False
+    if coachee.coach_id is not None:
+        return coachee.coach_id == coach.id
+    held = select(Letter.id).where(Letter.coachee_id == coachee.id, Letter.coach_id == coach.id)
+    return db.session.scalar(held.limit(1)) is not None
+
+
+def dossier_coachee(user: User, coachee_id: int | None = None) -> User:
+    """The coachee whose dossier ``user`` asks for: their own, or one they coach; else 404."""
+    if coachee_id is None or coachee_id == user.id:
+        if not user.has_role(Role.COACHEE):
+            abort(404)
+        return user
+    coachee = db.session.get(User, coachee_id)
+    if coachee is None or not is_coach_of(user, coachee):
+        abort(404)
+    return coachee
+
+
+def coach_letter(user: User, letter_id: int) -> Letter:
+    """A sent letter for a coach: one addressed to them, or one waiting in the pool; else 404."""
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or not letter.is_sent or not user.has_role(Role.COACH):
+        abort(404)
+    in_pool = letter.coach_id is None and not letter.from_coach
+    if letter.coach_id != user.id and not in_pool:
+        abort(404)
+    return letter

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -69,10 +69,32 @@ class User(UserMixin, db.Model):
     promise_hours: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # trajectory closed
+
     coach: Mapped[User | None] = relationship(remote_side=[id])
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    @property
+    def is_closed(self) -> bool:
+        """A coachee whose trajectory the coach closed: they can read, not add."""
+        return self.closed_at is not None
+
+
+class Absence(db.Model):
+    """A period in which a coach's new letters go to a substitute (or to the pool)."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    substitute_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    coach: Mapped[User] = relationship(foreign_keys=[coach_id])
+    substitute: Mapped[User | None] = relationship(foreign_keys=[substitute_id])
 
 
 class Visit(db.Model):
@@ -118,20 +140,96 @@ class Answer(db.Model):
     visit: Mapped[Visit] = relationship(back_populates="answers")
 
 
+class LetterKind(StrEnum):
+    PLACE = "place"  # the answers of one visit
+    FREE = "free"  # a free letter, not tied to a place ("mailcoaching")
+
+
 class Letter(db.Model):
-    """What a coachee sends: the answers of one visit, with a due time for the coach."""
+    """What a coachee sends to a coach, with a due time for the answer.
+
+    A *place* letter holds the answers of one visit; a *free* letter its ``body``.
+    A coach may also write a free letter to a coachee (``from_coach``): it has
+    no due time and waits for nobody. A free letter with no ``sent_at`` is a draft.
+    The coach's answer is the letter's *feedback*; ``answered_at`` is when it was sent.
+    """
 
     __tablename__ = "letters"
+    __table_args__ = (Index("ix_letters_inbox", "answered_at", "coach_id", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default=LetterKind.PLACE)
+    from_coach: Mapped[bool] = mapped_column(default=False)
     coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), unique=True)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     mood: Mapped[int | None] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
 
     coachee: Mapped[User] = relationship(foreign_keys=[coachee_id])
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
     visit: Mapped[Visit | None] = relationship(back_populates="letter")
+    feedback: Mapped[Feedback | None] = relationship(back_populates="letter")
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Feedback(db.Model):
+    """A coach's answer to a letter, written in a feedback frame; a draft until sent."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), unique=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    frame_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # seen by the coachee
+
+    letter: Mapped[Letter] = relationship(back_populates="feedback")
+    coach: Mapped[User] = relationship()
+    parts: Mapped[list[FeedbackPart]] = relationship(
+        back_populates="feedback", cascade="all, delete-orphan", order_by="FeedbackPart.id"
+    )
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    def part(self, key: str) -> FeedbackPart | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+    def text_of(self, key: str) -> str:
+        part = self.part(key)
+        return part.text if part else ""
+
+
+class FeedbackPart(db.Model):
+    """One piece of feedback text: a frame section (``s-<id>``) or a comment on an answer
+    (``c-<question id>``)."""
+
+    __tablename__ = "feedback_parts"
+    __table_args__ = (UniqueConstraint("feedback_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    feedback: Mapped[Feedback] = relationship(back_populates="parts")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from . import letters
 from .extensions import db
-from .models import Answer, Letter, User, Visit
+from .models import Answer, Letter, LetterKind, User, Visit
 
 
 class VisitAlreadySent(Exception):
@@ -127,6 +127,8 @@ def send_letter(
         coachee=visit.coachee,
         coach=coach,
         visit=visit,
+        kind=LetterKind.PLACE,
+        created_at=now,
         sent_at=now,
         due_at=letters.due_at(now, promise),
         mood=mood,

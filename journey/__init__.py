@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from . import config
 from .extensions import babel, csrf, db, login_manager, migrate
+from .frames import load_frames
 from .models import render_migration_item
 from .worlds import load_world
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     app.extensions["journey.world"] = load_world(app.config["WORLD"], static_dir=app.static_folder)
+    app.extensions["journey.frames"] = load_frames(app.config["FRAMES"])
 
     db.init_app(app)
     with app.app_context():

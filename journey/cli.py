@@ -11,8 +11,8 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import config, create_app
+from .datafiles import check_data_files
 from .extensions import db
-from .worlds import check_world_files
 from .yamlfile import DataFileError
 
 
@@ -20,7 +20,7 @@ def _create_app() -> Flask:
     try:
         return create_app()
     except DataFileError as error:
-        click.echo("Journey cannot start: the world file has problems.", err=True)
+        click.echo("Journey cannot start: a data file has problems.", err=True)
         for problem in error.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
@@ -32,14 +32,14 @@ cli = FlaskGroup(create_app=_create_app, help="Journey: written e-coaching.")
 @cli.command("check-world")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 def check_world(paths: tuple[str, ...]) -> None:
-    """Check world files (default: the configured world) and report every problem."""
+    """Check world and frames files (default: the configured world) and report every problem."""
     targets = paths or (os.environ.get("JOURNEY_WORLD", config.Defaults.WORLD),)
-    problems = check_world_files(targets, static_dir=str(config.PROJECT_ROOT / "static"))
+    problems = check_data_files(targets, static_dir=str(config.PROJECT_ROOT / "static"))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"{len(targets)} world file(s) OK.")
+    click.echo(f"{len(targets)} file(s) OK.")
 
 
 @cli.command("demo")

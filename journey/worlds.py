@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .yamlfile import Checker, DataFileError, Path_, Problem, read_yaml
+from .yamlfile import Checker, DataFileError, Path_, read_yaml, subject_for
 
-IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 MIN_QUESTIONS = 3
 MAX_QUESTIONS = 6
@@ -86,17 +85,6 @@ def load_world(path: str | os.PathLike[str], *, static_dir: str | None = None) -
     return world
 
 
-def check_world_files(paths: Iterable[str | os.PathLike[str]], **kwargs: Any) -> list[Problem]:
-    """Every problem in the given world files; an empty list when all are valid."""
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            load_world(path, **kwargs)
-        except DataFileError as error:
-            problems.extend(error.problems)
-    return problems
-
-
 def _world(checker: Checker, data: Any, static_dir: str | None) -> World | None:
     fields = checker.mapping(
         data, (), "world", required=("title", "language", "introduction", "places")
@@ -126,31 +114,16 @@ def _world(checker: Checker, data: Any, static_dir: str | None) -> World | None:
     return World(title, language, introduction, tuple(places), checker.document.name)
 
 
-def _identifier(
-    checker: Checker, fields: Mapping[str, Any], path: Path_, subject: str
-) -> str | None:
-    value = checker.text(fields, "id", path, subject, one_line=True)
-    if value is not None and not IDENTIFIER.match(value):
-        message = (
-            f"{subject}: id '{value}' may hold only lowercase letters, digits and single hyphens"
-        )
-        checker.problem((*path, "id"), message)
-        return None
-    return value
-
-
 def _place(
     checker: Checker, raw: Any, path: Path_, number: int, static_dir: str | None
 ) -> Place | None:
-    subject = f"place {number}"
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
-        subject = f"place '{raw['id'].strip()}'"
+    subject = subject_for(raw, "place", number)
     keys = ("id", "name", "teaser", "introduction", "symbol", "position", "questions")
     before = len(checker.problems)
     fields = checker.mapping(raw, path, subject, required=keys)
     if fields is None:
         return None
-    place_id = _identifier(checker, fields, path, subject)
+    place_id = checker.identifier(fields, path, subject)
     name = checker.text(fields, "name", path, subject, one_line=True, max_length=60)
     teaser = checker.text(fields, "teaser", path, subject, one_line=True, max_length=160)
     introduction = checker.text(fields, "introduction", path, subject)
@@ -226,7 +199,7 @@ def _questions(
         )
         if q_fields is None:
             continue
-        question_id = _identifier(checker, q_fields, where, q_subject)
+        question_id = checker.identifier(q_fields, where, q_subject)
         text = checker.text(q_fields, "text", where, q_subject, max_length=600)
         hint = checker.text(q_fields, "hint", where, q_subject, required=False, max_length=300)
         if question_id is None or text is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+IDENTIFIER = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,13 @@ def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem])
             _index(item, (*path, position), doc, problems)
 
 
+def subject_for(raw: Any, noun: str, number: int) -> str:
+    """How messages name an item of a list: by its id when it has one, else by position."""
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
+        return f"{noun} '{raw['id'].strip()}'"
+    return f"{noun} {number}"
+
+
 def describe(value: Any) -> str:
     """A few words on what kind of YAML value this is, for error messages."""
     if value is None:
@@ -227,6 +236,15 @@ class Checker:
         if max_length is not None and len(value) > max_length:
             message = f"{subject}: {key} is {len(value)} characters long; at most {max_length}"
             self.problem(where, message)
+            return None
+        return value
+
+    def identifier(self, mapping: Mapping[str, Any], path: Path_, subject: str) -> str | None:
+        """The stable id at ``mapping["id"]``: lowercase letters, digits and single hyphens."""
+        value = self.text(mapping, "id", path, subject, one_line=True)
+        if value is not None and not IDENTIFIER.match(value):
+            rule = "may hold only lowercase letters, digits and single hyphens"
+            self.problem((*path, "id"), f"{subject}: id '{value}' {rule}")
             return None
         return value
 

@@ -28,7 +28,7 @@ def broken_world(tmp_path, monkeypatch):
 def test_check_world_accepts_the_default_world():
     result = CliRunner().invoke(cli, ["check-world", DEFAULT_WORLD])
     assert result.exit_code == 0, result.output
-    assert "1 world file(s) OK." in result.output
+    assert "1 file(s) OK." in result.output
 
 
 def test_check_world_reports_every_problem_of_every_file(broken_world, tmp_path):

@@ -1,5 +1,121 @@
 """The dossier: everything a coachee and their coach wrote, in order; print, PDF, Markdown, JSON."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_babel import format_datetime, to_user_timezone
+from flask_login import current_user, login_required
+
+from .. import access
+from .. import dossier as domain
+from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
+from ..models import Role, User
+from ..web import frames, now, role_required, world
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
+
+LONG_DATE = "EEEE d MMMM y 'om' HH:mm"
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+
+
+@bp.context_processor
+def _names() -> dict:
+    """The headings shared with the Markdown export, for the dossier's templates."""
+    return {
+        "letter_title": domain.letter_title,
+        "letter_route": domain.letter_route,
+        "feedback_title": domain.feedback_title,
+        "feedback_reference": domain.feedback_reference,
+        "LONG_DATE": LONG_DATE,
+    }
+
+
+@bp.route("")
+@role_required(Role.COACHEE)
+def own():
+    return _page(access.dossier_coachee(current_user))
+
+
+@bp.route("/<int:coachee_id>")
+@login_required
+def show(coachee_id: int):
+    return _page(access.dossier_coachee(current_user, coachee_id))
+
+
+@bp.route("/export.<fmt>")
+@role_required(Role.COACHEE)
+def export_own(fmt: str):
+    return _export(access.dossier_coachee(current_user), fmt)
+
+
+@bp.route("/<int:coachee_id>/export.<fmt>")
+@login_required
+def export(coachee_id: int, fmt: str):
+    return _export(access.dossier_coachee(current_user, coachee_id), fmt)
+
+
+def _page(coachee: User):
+    own = coachee.id == current_user.id
+    _log_read(coachee, "page")
+    can_close = not own and not coachee.is_closed
+    return render_template(
+        "dossier/show.html",
+        dossier=_dossier(coachee),
+        own=own,
+        coachee_id=coachee.id,
+        can_close=can_close,
+        exports={fmt: _export_url(coachee, own, fmt) for fmt in MEDIA_TYPES},
+    )
+
+
+def _export(coachee: User, fmt: str) -> Response:
+    if fmt not in MEDIA_TYPES:
+        abort(404)
+    _log_read(coachee, fmt)
+    dossier = _dossier(coachee)
+    writers = {"pdf": _pdf, "md": _markdown, "json": to_json}
+    response = Response(writers[fmt](dossier), content_type=MEDIA_TYPES[fmt])
+    filename = export_name(dossier, to_user_timezone(now()).date(), fmt)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _dossier(coachee: User) -> Dossier:
+    return build_dossier(coachee, world(), frames())
+
+
+def _export_url(coachee: User, own: bool, fmt: str) -> str:
+    if own:
+        return url_for("dossier.export_own", fmt=fmt)
+    return url_for("dossier.export", coachee_id=coachee.id, fmt=fmt)
+
+
+def _long_date(value: datetime) -> str:
+    return format_datetime(value, LONG_DATE)
+
+
+def _markdown(dossier: Dossier) -> str:
+    return to_markdown(dossier, _long_date)
+
+
+def _pdf(dossier: Dossier) -> bytes:
+    """The dossier as a PDF, rendered from a print template; only local files are read."""
+    import weasyprint  # imported here: it is large, and only PDF exports need it
+
+    html = render_template("dossier/print.html", dossier=dossier, made_at=now())
+    return weasyprint.HTML(string=html, base_url=current_app.static_folder + "/").write_pdf()
+
+
+def _log_read(coachee: User, what: str) -> None:
+    """Every read of a dossier by someone other than its owner is logged (ids only)."""
+    if coachee.id != current_user.id:
+        current_app.logger.info(
+            "dossier of user %s read by user %s (%s)", coachee.id, current_user.id, what
+        )

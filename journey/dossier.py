@@ -1,0 +1,415 @@
+"""The dossier: everything kept of a coachee's trajectory, as plain immutable values.
+
+``build_dossier`` reads what was *sent* (never a draft): the route of visits,
+the letters both ways, the coach's comments and feedback. The result can be
+written as JSON (and read back exactly), or as a readable Markdown document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar, get_args, get_origin, get_type_hints
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from . import visits
+from .extensions import db
+from .frames import Frame, FrameSet
+from .models import Answer as AnswerRow
+from .models import Feedback, Letter, User, Visit
+from .worlds import Place, World
+
+FORMAT = "journey-dossier"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A place the coachee chose: one stop on their route."""
+
+    at: datetime
+    place_id: str
+    place: str  # the place's name; its id when the world no longer has it
+    kind: ClassVar[str] = "stop"
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    """One answered question of a place letter, with the coach's comment on it."""
+
+    question_id: str
+    question: str  # "" when the world no longer has the question
+    text: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class LetterEntry:
+    """A sent letter: a coachee's place or free letter, or a coach's free letter."""
+
+    at: datetime
+    letter_id: int
+    author: str
+    recipient: str  # "" when the letter went to the shared pool
+    from_coach: bool
+    place_id: str  # "" for a free letter
+    place: str
+    answers: tuple[AnswerText, ...] = ()
+    body: str = ""
+    note: str = ""
+    mood: int | None = None
+    commented_by: str = ""  # the coach whose comments stand beside the answers
+    kind: ClassVar[str] = "letter"
+
+    @property
+    def is_free(self) -> bool:
+        return not self.place_id
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """One section of sent feedback: its frame title and the coach's text."""
+
+    id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """A coach's sent feedback on a letter, its sections in frame order."""
+
+    at: datetime
+    letter_id: int
+    author: str
+    letter_at: datetime
+    place: str  # the place of the answered letter; "" for a free letter
+    sections: tuple[SectionText, ...]
+    kind: ClassVar[str] = "feedback"
+
+
+@dataclass(frozen=True)
+class Mood:
+    """The mood (1-10) the coachee gave with a letter sent at ``at``."""
+
+    at: datetime
+    value: int
+
+
+Entry = Stop | LetterEntry | FeedbackEntry
+ENTRY_TYPES: dict[str, type] = {t.kind: t for t in (Stop, LetterEntry, FeedbackEntry)}
+_RANK = {"stop": 0, "letter": 1, "feedback": 2}
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """A coachee's trajectory: entries in chronological order, and their moods."""
+
+    coachee: str
+    closed_at: datetime | None
+    entries: tuple[Entry, ...]
+    moods: tuple[Mood, ...]
+
+    @property
+    def route(self) -> tuple[Stop, ...]:
+        return tuple(e for e in self.entries if isinstance(e, Stop))
+
+
+# Building from the database
+
+
+def build_dossier(coachee: User, world: World, frames: FrameSet) -> Dossier:
+    """The coachee's dossier: route, sent letters, sent comments and feedback, moods.
+
+    Drafts (unsent answers, free letters and feedback) are never part of it.
+    """
+    letters = _sent_letters(coachee)
+    entries: list[Entry] = [_stop(visit, world) for visit in visits.route(coachee)]
+    entries += [_letter_entry(letter, world) for letter in letters]
+    entries += [
+        _feedback_entry(letter, world, frames) for letter in letters if _sent_feedback(letter)
+    ]
+    entries.sort(key=lambda e: (e.at, _RANK[e.kind]))
+    moods = tuple(
+        Mood(letter.sent_at, letter.mood)
+        for letter in letters
+        if letter.mood is not None and not letter.from_coach
+    )
+    return Dossier(coachee.pseudonym, coachee.closed_at, tuple(entries), moods)
+
+
+def _sent_letters(coachee: User) -> list[Letter]:
+    query = (
+        select(Letter)
+        .where(Letter.coachee_id == coachee.id, Letter.sent_at.is_not(None))
+        .order_by(Letter.sent_at, Letter.id)
+        .options(
+            selectinload(Letter.coach),
+            selectinload(Letter.visit).selectinload(Visit.answers),
+            selectinload(Letter.feedback).selectinload(Feedback.parts),
+            selectinload(Letter.feedback).selectinload(Feedback.coach),
+        )
+    )
+    return list(db.session.scalars(query))
+
+
+def _sent_feedback(letter: Letter) -> Feedback | None:
+    feedback = letter.feedback
+    return feedback if feedback is not None and feedback.is_sent else None
+
+
+def _place_of(letter: Letter, world: World) -> tuple[str, Place | None]:
+    if letter.visit is None:
+        return "", None
+    return letter.visit.place_id, world.place(letter.visit.place_id)
+
+
+def _stop(visit: Visit, world: World) -> Stop:
+    place = world.place(visit.place_id)
+    return Stop(visit.started_at, visit.place_id, place.name if place else visit.place_id)
+
+
+def _letter_entry(letter: Letter, world: World) -> LetterEntry:
+    place_id, place = _place_of(letter, world)
+    feedback = _sent_feedback(letter)
+    coachee, coach = letter.coachee.pseudonym, letter.coach.pseudonym if letter.coach else ""
+    author, recipient = (coach, coachee) if letter.from_coach else (coachee, coach)
+    answers = letter.visit.answers if letter.visit else []
+    return LetterEntry(
+        at=letter.sent_at,
+        letter_id=letter.id,
+        author=author,
+        recipient=recipient,
+        from_coach=letter.from_coach,
+        place_id=place_id,
+        place=place.name if place else place_id,
+        answers=tuple(_answer(a, place, feedback) for a in answers if a.text.strip()),
+        body=letter.body if letter.visit is None else "",
+        note=letter.note,
+        mood=letter.mood,
+        commented_by=feedback.coach.pseudonym if feedback else "",
+    )
+
+
+def _answer(answer: AnswerRow, place: Place | None, feedback: Feedback | None) -> AnswerText:
+    question = place.question(answer.question_id) if place else None
+    comment = feedback.text_of(f"c-{answer.question_id}") if feedback else ""
+    return AnswerText(answer.question_id, question.text if question else "", answer.text, comment)
+
+
+def _feedback_entry(letter: Letter, world: World, frames: FrameSet) -> FeedbackEntry:
+    feedback = letter.feedback
+    place_id, place = _place_of(letter, world)
+    return FeedbackEntry(
+        at=feedback.sent_at,
+        letter_id=letter.id,
+        author=feedback.coach.pseudonym,
+        letter_at=letter.sent_at,
+        place=place.name if place else place_id,
+        sections=_sections(feedback, frames.frame(feedback.frame_id)),
+    )
+
+
+def _sections(feedback: Feedback, frame: Frame | None) -> tuple[SectionText, ...]:
+    """The feedback's written sections: the frame's order first, unknown sections after."""
+    texts = {
+        part.key.removeprefix("s-"): part.text
+        for part in feedback.parts
+        if part.key.startswith("s-") and part.text.strip()
+    }
+    known = [s.id for s in frame.sections if s.id in texts] if frame else []
+    ordered = known + [key for key in texts if key not in known]
+    return tuple(SectionText(key, _section_title(frame, key), texts[key]) for key in ordered)
+
+
+def _section_title(frame: Frame | None, section_id: str) -> str:
+    """The section's title in the frame; its id when the frame no longer knows it."""
+    section = frame.section(section_id) if frame else None
+    return section.title if section else section_id
+
+
+# JSON
+
+
+def to_json(dossier: Dossier) -> str:
+    """The dossier as a JSON document; datetimes in ISO 8601 with their UTC offset."""
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "coachee": dossier.coachee,
+        "closed_at": _plain(dossier.closed_at),
+        "entries": [{"kind": entry.kind, **_plain(entry)} for entry in dossier.entries],
+        "moods": _plain(dossier.moods),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def from_json(text: str) -> Dossier:
+    """The Dossier in a document written by ``to_json``.
+
+    Raises ValueError when ``text`` is not a Journey dossier of a known version.
+    """
+    try:
+        data = json.loads(text)
+        if data.get("format") != FORMAT or data.get("version") != VERSION:
+            raise ValueError("not a Journey dossier of a known version")
+        return Dossier(
+            coachee=data["coachee"],
+            closed_at=_value(datetime | None, data["closed_at"]),
+            entries=tuple(_dataclass(ENTRY_TYPES[e["kind"]], e) for e in data["entries"]),
+            moods=_value(tuple[Mood, ...], data["moods"]),
+        )
+    except (AttributeError, KeyError, TypeError) as error:
+        raise ValueError(f"not a valid Journey dossier: {error!r}") from error
+
+
+def _dataclass(cls: type, data: dict[str, Any]) -> Any:
+    hints = get_type_hints(cls)
+    return cls(**{f.name: _value(hints[f.name], data[f.name]) for f in fields(cls)})
+
+
+def _value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    if hint in (datetime, datetime | None):
+        return datetime.fromisoformat(value)
+    if get_origin(hint) is tuple:
+        return tuple(_dataclass(get_args(hint)[0], item) for item in value)
+    return value
+
+
+# Markdown
+
+
+def to_markdown(dossier: Dossier, when: Callable[[datetime], str] | None = None) -> str:
+    """The dossier as a readable Markdown document with every text in full.
+
+    ``when`` formats a datetime (default: ISO 8601 to the minute). Written texts
+    are block quotes, so that what people wrote never becomes Markdown structure.
+    """
+    when = when or (lambda value: value.isoformat(timespec="minutes"))
+    lines = [f"# {_('Dossier van %(name)s', name=dossier.coachee)}", ""]
+    if dossier.closed_at:
+        notice = _(
+            "Dit traject is afgesloten op %(date)s; je kunt alles blijven teruglezen.",
+            date=when(dossier.closed_at),
+        )
+        lines += [notice, ""]
+    lines += _route_markdown(dossier, when) + _moods_markdown(dossier, when)
+    lines += [f"## {_('Tijdlijn')}", ""]
+    for entry in dossier.entries:
+        lines += _MARKDOWN[entry.kind](entry, when)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _route_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[str]:
+    stops = [f"{n}. {stop.place} ({when(stop.at)})" for n, stop in enumerate(dossier.route, 1)]
+    return [f"## {_('Route')}", "", *(stops or [_("Nog geen plaatsen bezocht.")]), ""]
+
+
+def _moods_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[str]:
+    if not dossier.moods:
+        return []
+    moods = [f"- {when(m.at)}: {_('%(mood)d van 10', mood=m.value)}" for m in dossier.moods]
+    return [f"## {_('Stemming')}", "", *moods, ""]
+
+
+def _stop_markdown(stop: Stop, when: Callable[[datetime], str]) -> list[str]:
+    return [f"### {when(stop.at)} · {_('Bezoek aan %(place)s', place=stop.place)}", ""]
+
+
+def _letter_markdown(letter: LetterEntry, when: Callable[[datetime], str]) -> list[str]:
+    lines = [f"### {when(letter.at)} · {letter_title(letter)}", "", f"*{letter_route(letter)}*", ""]
+    for answer in letter.answers:
+        lines += [f"**{answer.question or _('Een vraag die niet meer in de wereld staat')}**", ""]
+        lines += [_quote(answer.text), ""]
+        if answer.comment:
+            by = _("Reactie van %(coach)s", coach=letter.commented_by)
+            lines += [f"*{by}:*", "", _quote(answer.comment), ""]
+    if letter.body:
+        lines += [_quote(letter.body), ""]
+    if letter.note:
+        lines += [f"**{_('Notitie')}**", "", _quote(letter.note), ""]
+    if letter.mood is not None:
+        lines += [_("Stemming: %(mood)d van 10", mood=letter.mood), ""]
+    return lines
+
+
+def _feedback_markdown(feedback: FeedbackEntry, when: Callable[[datetime], str]) -> list[str]:
+    lines = [f"### {when(feedback.at)} · {feedback_title(feedback)}", ""]
+    lines += [f"*{feedback_reference(feedback, when(feedback.letter_at))}*", ""]
+    for section in feedback.sections:
+        lines += [f"**{section.title}**", "", _quote(section.text), ""]
+    return lines
+
+
+_MARKDOWN: dict[str, Callable[[Any, Callable[[datetime], str]], list[str]]] = {
+    "stop": _stop_markdown,
+    "letter": _letter_markdown,
+    "feedback": _feedback_markdown,
+}
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines() or [""])
+
+
+# Names shared by the page, the PDF and the Markdown
+
+
+def letter_title(letter: LetterEntry) -> str:
+    """A letter's heading: where it was written from, or who wrote it."""
+    if letter.from_coach:
+        return _("Brief van %(coach)s", coach=letter.author)
+    if letter.is_free:
+        return _("Vrije brief")
+    return _("Brief vanuit %(place)s", place=letter.place)
+
+
+def letter_route(letter: LetterEntry) -> str:
+    """Who wrote a letter to whom."""
+    recipient = letter.recipient or _("een coach uit het team")
+    return _("Van %(author)s aan %(recipient)s", author=letter.author, recipient=recipient)
+
+
+def feedback_title(feedback: FeedbackEntry) -> str:
+    return _("Feedback van %(coach)s", coach=feedback.author)
+
+
+def feedback_reference(feedback: FeedbackEntry, letter_at: str) -> str:
+    """Which letter the feedback answers, ``letter_at`` being its formatted send time."""
+    if feedback.place:
+        return _(
+            "Antwoord op de brief vanuit %(place)s van %(when)s",
+            place=feedback.place,
+            when=letter_at,
+        )
+    return _("Antwoord op de vrije brief van %(when)s", when=letter_at)
+
+
+def export_name(dossier: Dossier, day: date, extension: str) -> str:
+    """A file name such as ``dossier-reiziger-2026-03-02.pdf``."""
+    return f"dossier-{slug(dossier.coachee)}-{day.isoformat()}.{extension}"
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII letters and digits joined by hyphens; ``coachee`` when none are left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "coachee"

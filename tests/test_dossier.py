@@ -1,0 +1,393 @@
+"""The dossier: the page, its access rules, and the PDF, Markdown and JSON exports."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pypdf
+import pytest
+from flask import url_for
+
+from journey import visits
+from journey.dossier import (
+    AnswerText,
+    Dossier,
+    FeedbackEntry,
+    LetterEntry,
+    Mood,
+    SectionText,
+    Stop,
+    build_dossier,
+    from_json,
+    slug,
+    to_json,
+    to_markdown,
+)
+from journey.extensions import db
+from journey.frames import Frame, FrameSet, Section
+from journey.models import Feedback, FeedbackPart, Letter, LetterKind, Role, User
+
+from .conftest import login
+
+PLACE, SECOND_PLACE, DRAFT_PLACE = "veilige-haven", "humor", "stille-vijver"
+
+FRAME = Frame(
+    "test-kader",
+    "Testkader",
+    "Een kader voor de tests.",
+    (
+        Section("opening", "Wat ik las", "Noem wat je las.", positive=True),
+        Section("kern", "De kern", "Benoem de kern.", positive=False),
+        Section("afsluiting", "Tot slot", "Sluit positief af.", positive=True),
+    ),
+)
+
+LONG_ANSWER = "\n\n".join(
+    " ".join(
+        f"Zin {paragraph}.{n} over de haven waar ik rust vind en weer adem kan halen."
+        for n in range(1, 8)
+    )
+    for paragraph in range(1, 7)
+)
+
+SECRET_DRAFTS = (
+    "Een onverzonden antwoord bij de vijver.",
+    "Concept van feedback die nog niet verstuurd is.",
+    "Concept van een vrije brief van de coach.",
+    "Concept van een vrije brief van de coachee.",
+)
+
+
+@dataclass
+class Story:
+    """A trajectory with everything a dossier can hold, and the drafts it must leave out."""
+
+    coachee: User
+    coach: User
+    answers: dict[str, str]
+    comment: str
+    sections: dict[str, str]
+    coach_letter: str
+    free_letter: str
+    second_answer: str
+
+
+@pytest.fixture
+def frames(app) -> FrameSet:
+    frame_set = FrameSet((FRAME,))
+    app.extensions["journey.frames"] = frame_set
+    return frame_set
+
+
+@pytest.fixture
+def world(app):
+    return app.extensions["journey.world"]
+
+
+def a_feedback(letter: Letter, coach: User, parts: dict[str, str], now, sent: bool) -> Feedback:
+    feedback = Feedback(
+        letter=letter,
+        coach=coach,
+        frame_id=FRAME.id,
+        started_at=now,
+        sent_at=now if sent else None,
+    )
+    for key, text in parts.items():
+        feedback.parts.append(FeedbackPart(key=key, text=text, version=1, updated_at=now))
+    db.session.add(feedback)
+    if sent:
+        letter.answered_at = now
+    return feedback
+
+
+def a_free_letter(coachee: User, coach: User, body: str, now, *, from_coach: bool, sent: bool):
+    letter = Letter(
+        kind=LetterKind.FREE,
+        from_coach=from_coach,
+        coachee=coachee,
+        coach=coach,
+        body=body,
+        created_at=now,
+        sent_at=now if sent else None,
+        due_at=None if from_coach or not sent else now + timedelta(hours=48),
+        mood=7 if sent and not from_coach else None,
+    )
+    db.session.add(letter)
+    return letter
+
+
+def a_place_letter(coachee: User, place, texts: list[str], clock, mood: int | None) -> Letter:
+    visit = visits.visit_place(coachee, place.id, clock())
+    clock.advance(minutes=30)
+    answers = {q.id: text for q, text in zip(place.questions, texts, strict=False)}
+    return visits.send_letter(visit, answers, mood, "Graag eerlijk.", clock(), 48)
+
+
+@pytest.fixture
+def story(make_user, world, frames, clock) -> Story:
+    coach = make_user("Coach Anna", Role.COACH)
+    coachee = make_user("Reiziger Één", coach=coach)
+    place = world.place(PLACE)
+    short = "Bij de zee voel ik me veilig.\nVooral <s>s avonds</s> & in de wind."
+    letter = a_place_letter(coachee, place, [LONG_ANSWER, short], clock, mood=4)
+    clock.advance(hours=3)
+    comment = "Deze zin over adem halen raakte me."
+    sections = {
+        "afsluiting": "Dank voor je open brief.\nTot de volgende keer.",
+        "opening": "Wat mooi hoe je de haven beschrijft.",
+        "kern": "Rust vinden lijkt de kern te zijn.",
+        "oud": "Een sectie die het kader niet meer kent.",
+    }
+    parts = {f"s-{key}": text for key, text in sections.items()}
+    a_feedback(letter, coach, {**parts, f"c-{place.questions[0].id}": comment}, clock(), True)
+    clock.advance(days=1)
+    second = a_place_letter(coachee, world.place(SECOND_PLACE), ["Lachen helpt."], clock, mood=8)
+    a_feedback(second, coach, {"s-opening": SECRET_DRAFTS[1]}, clock(), sent=False)
+    clock.advance(days=1)
+    coach_letter = "Hoe gaat het nu met je?\nIk hoor graag van je."
+    a_free_letter(coachee, coach, coach_letter, clock(), from_coach=True, sent=True)
+    a_free_letter(coachee, coach, SECRET_DRAFTS[2], clock(), from_coach=True, sent=False)
+    a_free_letter(coachee, coach, SECRET_DRAFTS[3], clock(), from_coach=False, sent=False)
+    clock.advance(hours=5)
+    free = "Het gaat beter, dank je.\n\nDe haven blijft."
+    a_free_letter(coachee, coach, free, clock(), from_coach=False, sent=True)
+    clock.advance(hours=1)
+    drafting = visits.visit_place(coachee, DRAFT_PLACE, clock())
+    visits.save_draft(drafting, world.place(DRAFT_PLACE).questions[0].id, SECRET_DRAFTS[0], clock())
+    db.session.commit()
+    answers = {LONG_ANSWER: LONG_ANSWER, short: short}
+    return Story(coachee, coach, answers, comment, sections, coach_letter, free, "Lachen helpt.")
+
+
+def texts_of(story: Story) -> list[str]:
+    """Every text written and sent in the story."""
+    return [
+        *story.answers,
+        story.comment,
+        *story.sections.values(),
+        story.coach_letter,
+        story.free_letter,
+        story.second_answer,
+    ]
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def in_order(page: str, *needles: str) -> bool:
+    positions = [page.index(needle) for needle in needles]
+    return positions == sorted(positions)
+
+
+# The page
+
+
+@pytest.mark.parametrize("viewer", ["coachee", "coach"])
+def test_page_shows_everything_sent_in_order(client, story, world, viewer):
+    login(client, getattr(story, viewer))
+    url = "/dossier" if viewer == "coachee" else f"/dossier/{story.coachee.id}"
+    response = client.get(url)
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+
+    for text in texts_of(story):
+        assert text in page
+    place, second = world.place(PLACE), world.place(SECOND_PLACE)
+    assert place.questions[0].text in page and place.questions[1].text in page
+    assert "Reactie van Coach Anna" in page
+    # sections in frame order with their titles; an unknown section titled by its id
+    assert in_order(
+        page,
+        "Wat ik las",
+        story.sections["opening"],
+        "De kern",
+        story.sections["kern"],
+        "Tot slot",
+        story.sections["afsluiting"],
+        ">oud<",
+        story.sections["oud"],
+    )
+    # the route, then the timeline in the order things happened
+    assert in_order(page, "Route", place.name, second.name, world.place(DRAFT_PLACE).name)
+    assert in_order(
+        page,
+        "Tijdlijn",
+        f"Bezoek aan {place.name}",
+        LONG_ANSWER,
+        story.comment,
+        "Feedback van Coach Anna",
+        f"Bezoek aan {second.name}",
+        story.second_answer,
+        story.coach_letter,
+        story.free_letter,
+        f"Bezoek aan {world.place(DRAFT_PLACE).name}",
+    )
+    assert "<polyline" in page and "4 van 10" in page and "8 van 10" in page
+    for secret in SECRET_DRAFTS:
+        assert secret not in page
+
+
+def test_page_escapes_what_people_wrote(client, story):
+    login(client, story.coachee)
+    page = client.get("/dossier").get_data(as_text=True)
+    assert "<s>s avonds</s>" not in page
+    assert "&lt;s&gt;s avonds&lt;/s&gt; &amp; in de wind" in page
+
+
+def test_only_the_coachee_and_their_coach_may_read(client, story, make_user):
+    other_coachee = make_user("Andere reiziger")
+    other_coach = make_user("Coach Bert", Role.COACH)
+    own = f"/dossier/{story.coachee.id}"
+    urls = (own, f"{own}/export.pdf", f"{own}/export.md", f"{own}/export.json")
+
+    for url in ("/dossier", "/dossier/export.json", *urls):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    for intruder in (other_coachee, other_coach):
+        login(client, intruder)
+        assert all(client.get(url).status_code == 404 for url in urls)
+        client.post("/logout")
+    login(client, story.coach)
+    assert client.get("/dossier").status_code == 404  # a coach has no dossier of their own
+    assert client.get(f"{own}/export.docx").status_code == 404
+    assert client.get(own).status_code == 200
+
+
+def test_coach_of_an_open_trajectory_gets_a_close_button(app, client, story):
+    login(client, story.coach)
+    url = f"/dossier/{story.coachee.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Traject afsluiten" in page and 'name="csrf_token"' in page
+    with app.test_request_context():
+        action = url_for("inbox.close_trajectory", coachee_id=story.coachee.id)
+    assert f'action="{action}"' in page
+    assert client.post(action).headers["Location"] == url
+    db.session.refresh(story.coachee)
+    assert story.coachee.is_closed
+    assert "Traject afsluiten" not in client.get(url).get_data(as_text=True)
+    client.post("/logout")
+    login(client, story.coachee)
+    assert "Traject afsluiten" not in client.get("/dossier").get_data(as_text=True)
+
+
+def test_a_closed_trajectory_stays_readable_with_a_notice(client, story, clock):
+    story.coachee.closed_at = clock()
+    db.session.commit()
+    login(client, story.coachee)
+    response = client.get("/dossier")
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Dit traject is afgesloten op 4 maart 2026; je kunt alles blijven teruglezen." in page
+    assert story.free_letter in page and LONG_ANSWER in page
+    assert client.get("/dossier/export.pdf").status_code == 200
+
+
+def test_an_empty_dossier_says_so(client, make_user):
+    coachee = make_user("Nieuw")
+    login(client, coachee)
+    page = client.get("/dossier").get_data(as_text=True)
+    assert "Er staat nog niets in dit dossier." in page
+    assert "<svg" not in page
+
+
+# The exports
+
+
+def test_pdf_holds_every_text_in_full(client, story, clock):
+    login(client, story.coachee)
+    response = client.get("/dossier/export.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=dossier-reiziger-een-{clock().date().isoformat()}.pdf"
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) > 1
+    pages = [_without_page_furniture(page.extract_text()) for page in reader.pages]
+    text = squash(" ".join(pages))
+    assert len(LONG_ANSWER) > 2500
+    for written in texts_of(story):
+        assert squash(written) in text
+    assert "Wat ik las" in text and "Tot slot" in text
+    for secret in SECRET_DRAFTS:
+        assert squash(secret) not in text
+
+
+def _without_page_furniture(text: str) -> str:
+    """A PDF page's text without the running title and the page number."""
+    lines = text.splitlines()
+    lines = [line for line in lines if not re.fullmatch(r"\s*\d+ / \d+\s*", line)]
+    return "\n".join(line for line in lines if line.strip() != "Dossier van Reiziger Één")
+
+
+def test_json_export_round_trips(client, story, world, frames):
+    login(client, story.coach)
+    response = client.get(f"/dossier/{story.coachee.id}/export.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert "filename=dossier-reiziger-een-" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    data = json.loads(text)
+    assert data["format"] == "journey-dossier" and data["coachee"] == "Reiziger Één"
+    assert from_json(text) == build_dossier(story.coachee, world, frames)
+    for secret in SECRET_DRAFTS:
+        assert secret not in text
+
+
+def test_markdown_export_holds_every_text(client, story, world):
+    login(client, story.coachee)
+    response = client.get("/dossier/export.md")
+    assert response.status_code == 200 and response.mimetype == "text/markdown"
+    assert response.headers["Content-Disposition"].endswith(".md")
+    markdown = response.get_data(as_text=True)
+    unquoted = re.sub(r"^> ?", "", markdown, flags=re.MULTILINE)
+    for text in texts_of(story):
+        assert text in unquoted
+    assert "# Dossier van Reiziger Één" in markdown
+    assert world.place(PLACE).questions[0].text in markdown
+    assert "**Wat ik las**" in markdown and "**oud**" in markdown
+    for secret in SECRET_DRAFTS:
+        assert secret not in markdown
+
+
+# The domain module
+
+
+def test_dossier_round_trips_through_json(app, clock):
+    at = clock()
+    dossier = Dossier(
+        coachee="Zoë",
+        closed_at=at + timedelta(days=9, microseconds=5),
+        entries=(
+            Stop(at, "gone", "gone"),
+            LetterEntry(
+                at, 1, "Zoë", "", False, "gone", "gone", (AnswerText("q", "", "Tekst\n", "Ja"),)
+            ),
+            LetterEntry(at, 2, "Anna", "Zoë", True, "", "", body="Hoi", mood=None),
+            FeedbackEntry(at, 1, "Anna", at, "", (SectionText("s", "S", "Goed"),)),
+        ),
+        moods=(Mood(at, 3),),
+    )
+    assert from_json(to_json(dossier)) == dossier
+    assert '"closed_at": "2026-03-11T09:00:00.000005+00:00"' in to_json(dossier)
+    empty = Dossier("Nieuw", None, (), ())
+    assert from_json(to_json(empty)) == empty
+    assert "Nog geen plaatsen bezocht." in to_markdown(empty)
+
+
+@pytest.mark.parametrize("text", ["[]", "{}", '{"format": "journey-dossier", "version": 99}', "x"])
+def test_from_json_refuses_what_is_not_a_dossier(text):
+    with pytest.raises(ValueError):
+        from_json(text)
+
+
+def test_slug_makes_a_safe_file_name_part():
+    assert slug("Reiziger Één") == "reiziger-een"
+    assert slug("../../etc") == "etc"
+    assert slug("日本") == "coachee"

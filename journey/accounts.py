@@ -9,7 +9,8 @@ import functools
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -112,3 +113,63 @@ def authenticate(pseudonym: str, password: str) -> User | None:
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
+
+
+def generate_password() -> str:
+    """A strong, readable first password such as ``kq7m-xt3p-b9wd-h2ne`` (79 random bits)."""
+    alphabet = CODE_ALPHABET.lower().replace("l", "")  # no l beside 1
+    groups = ("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+    return "-".join(groups)
+
+
+def renew_invitation_code(coach: User) -> str:
+    """Give the coach a fresh invitation code and return it; the old one stops working.
+
+    Raises ValueError when ``coach`` is not a coach.
+    """
+    if not coach.has_role(Role.COACH):
+        raise ValueError("only coaches have an invitation code")
+    coach.invitation_code = new_invitation_code()
+    db.session.flush()
+    return coach.invitation_code
+
+
+def assign_coach(coachee: User, coach: User | None) -> None:
+    """Send the coachee's new letters to ``coach`` (None: the shared pool).
+
+    Letters already sent stay with the coach who has them. Raises ValueError when
+    ``coachee`` is not a coachee or ``coach`` not a coach.
+    """
+    if not coachee.has_role(Role.COACHEE):
+        raise ValueError("only coachees have a coach")
+    if coach is not None and not coach.has_role(Role.COACH):
+        raise ValueError("a coachee's coach must be a coach")
+    coachee.coach = coach
+    db.session.flush()
+
+
+def users_with_role(*roles: Role) -> list[User]:
+    """Every account with one of ``roles``, by pseudonym."""
+    query = select(User).where(User.role.in_(roles)).order_by(User.login_name)
+    return list(db.session.scalars(query))
+
+
+def coachees() -> list[User]:
+    """Every coachee with their coach loaded: open trajectories first, then by pseudonym."""
+    query = (
+        select(User)
+        .where(User.role == Role.COACHEE)
+        .options(joinedload(User.coach))
+        .order_by(User.closed_at.is_not(None), User.login_name)
+    )
+    return list(db.session.scalars(query))
+
+
+def caseloads() -> dict[int, int]:
+    """The number of coachees with an open trajectory per coach id (coaches with none left out)."""
+    query = (
+        select(User.coach_id, func.count())
+        .where(User.role == Role.COACHEE, User.coach_id.is_not(None), User.closed_at.is_(None))
+        .group_by(User.coach_id)
+    )
+    return {coach_id: count for coach_id, count in db.session.execute(query)}

@@ -1,5 +1,127 @@
-"""Administration: staff accounts, invitation codes, assigning coachees, response figures."""
+"""Administration: staff accounts, invitation codes, assigning coachees, response figures.
 
-from flask import Blueprint
+Only admins enter: everyone else gets 404 (anonymous visitors are sent to log in).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from .. import accounts
+from ..admin_forms import STAFF_ROLES, AssignCoachForm, RenewCodeForm, StaffForm
+from ..extensions import db
+from ..figures import ResponseFigures, figures_by_coach
+from ..models import Role, User
+from ..web import now, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def admins_only() -> None:
+    """Guards every admin page at once: others get 404, anonymous visitors the login page."""
+
+
+def user_or_404(user_id: int, role: Role) -> User:
+    """The account with this id and role; 404 when there is none."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.has_role(role):
+        abort(404)
+    return user
+
+
+@bp.get("/")
+def index():
+    figures = figures_by_coach(now())
+    return render_template(
+        "admin/index.html",
+        coaches=accounts.users_with_role(Role.COACH),
+        caseloads=accounts.caseloads(),
+        figures=figures,
+        no_figures=ResponseFigures(),
+        pool=figures.get(None, ResponseFigures()),
+        staff=accounts.users_with_role(Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN),
+        role_names=STAFF_ROLES,
+        default_promise=current_app.config["DEFAULT_PROMISE_HOURS"],
+    )
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+def new_staff():
+    form = StaffForm()
+    if form.validate_on_submit():
+        password = form.password.data or accounts.generate_password()
+        try:
+            user = accounts.create_account(
+                form.pseudonym.data, password, Role(form.role.data), now(), email=form.email.data
+            )
+        except accounts.AccountProblem:
+            form.pseudonym.errors.append(_("Deze schuilnaam is al in gebruik. Kies een andere."))
+        else:
+            db.session.commit()
+            # Shown once, on this page only: the password is kept nowhere else.
+            shown = None if form.password.data else password
+            return render_template(
+                "admin/staff_created.html", user=user, password=shown, role_names=STAFF_ROLES
+            )
+    return render_template("admin/new_staff.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/codes")
+def invitation_codes():
+    rows = [(c, RenewCodeForm.for_coach(c)) for c in accounts.users_with_role(Role.COACH)]
+    return render_template("admin/codes.html", rows=rows)
+
+
+@bp.post("/coaches/<int:coach_id>/code")
+def renew_code(coach_id: int):
+    coach = user_or_404(coach_id, Role.COACH)
+    if RenewCodeForm.for_coach(coach).validate_on_submit():
+        code = accounts.renew_invitation_code(coach)
+        db.session.commit()
+        message = _(
+            "%(name)s heeft nu de code %(code)s. De oude code werkt niet meer.",
+            name=coach.pseudonym,
+            code=code,
+        )
+        flash(message, "success")
+    return redirect(url_for("admin.invitation_codes"))
+
+
+@bp.get("/coachees")
+def coachees():
+    return _render_coachees()
+
+
+@bp.post("/coachees/<int:coachee_id>/coach")
+def assign_coach(coachee_id: int):
+    coachee = user_or_404(coachee_id, Role.COACHEE)
+    coaches = accounts.users_with_role(Role.COACH)
+    form = AssignCoachForm.for_coachee(coachee, coaches)
+    if not form.validate_on_submit():
+        return _render_coachees(coaches, {coachee.id: form}, 422)
+    coach = form.chosen(coaches)
+    if coach != coachee.coach:
+        accounts.assign_coach(coachee, coach)
+        db.session.commit()
+        where = coach.pseudonym if coach else _("de gedeelde pool")
+        message = _(
+            "Nieuwe brieven van %(name)s gaan nu naar %(where)s.",
+            name=coachee.pseudonym,
+            where=where,
+        )
+        flash(message, "success")
+    return redirect(url_for("admin.coachees"))
+
+
+def _render_coachees(coaches: list[User] | None = None, forms: dict | None = None, status=200):
+    """The coachees page; ``forms`` holds the rows' forms that carry errors."""
+    coaches = accounts.users_with_role(Role.COACH) if coaches is None else coaches
+    forms = forms or {}
+    rows = [
+        (c, forms.get(c.id) or AssignCoachForm.for_coachee(c, coaches, formdata=None))
+        for c in accounts.coachees()
+    ]
+    return render_template("admin/coachees.html", rows=rows, coaches=coaches), status

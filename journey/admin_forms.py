@@ -1,0 +1,96 @@
+"""Forms of the admin pages (Flask-WTF), with messages in Dutch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .forms import PSEUDONYM_PATTERN, strip
+from .models import Role, User
+
+STAFF_ROLES = {
+    Role.COACH: _l("coach"),
+    Role.TRAINEE: _l("coach in opleiding"),
+    Role.SUPERVISOR: _l("supervisor"),
+    Role.ADMIN: _l("beheerder"),
+}
+POOL = ""  # the choice of the shared pool in AssignCoachForm
+
+
+class StaffForm(FlaskForm):
+    """A new staff account; an empty password means Journey makes one up."""
+
+    pseudonym = StringField(
+        _l("Schuilnaam"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Kies een schuilnaam.")),
+            Length(2, 40, _l("Een schuilnaam heeft 2 tot 40 tekens.")),
+            Regexp(PSEUDONYM_PATTERN, message=_l("Gebruik letters, cijfers, spaties, . - of '.")),
+        ],
+    )
+    email = StringField(
+        _l("E-mailadres (mag leeg blijven)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dit lijkt geen e-mailadres.")),
+        ],
+    )
+    role = SelectField(
+        _l("Rol"),
+        choices=[SelectChoice(role.value, label) for role, label in STAFF_ROLES.items()],
+        default=Role.COACH,
+    )
+    password = StringField(
+        _l("Eerste wachtwoord (mag leeg blijven)"),
+        validators=[
+            Optional(strip_whitespace=False),
+            Length(
+                MIN_PASSWORD_LENGTH,
+                MAX_PASSWORD_LENGTH,
+                _l("Een wachtwoord heeft minstens %(min)d tekens.", min=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+
+
+class RenewCodeForm(FlaskForm):
+    """Only the CSRF token: renewing a coach's invitation code is a POST."""
+
+    @classmethod
+    def for_coach(cls, coach: User) -> RenewCodeForm:
+        """The form of ``coach``'s row, with its own field names."""
+        return cls(prefix=f"coach-{coach.id}")
+
+
+class AssignCoachForm(FlaskForm):
+    """The coach of one coachee, or the shared pool. Use ``AssignCoachForm.for_coachee``."""
+
+    coach = SelectField(_l("Coach"))
+
+    @classmethod
+    def for_coachee(cls, coachee: User, coaches: Sequence[User], **kwargs) -> AssignCoachForm:
+        """The form of ``coachee``'s row: its own field names, the coaches to choose from,
+        the current coach chosen."""
+        form = cls(
+            prefix=f"coachee-{coachee.id}",
+            data={"coach": str(coachee.coach_id or POOL)},
+            **kwargs,
+        )
+        form.coach.choices = [SelectChoice(POOL, _l("gedeelde pool"))] + [
+            SelectChoice(str(coach.id), coach.pseudonym) for coach in coaches
+        ]
+        form.coach.label.text = _l("Coach van %(name)s", name=coachee.pseudonym)
+        return form
+
+    def chosen(self, coaches: Sequence[User]) -> User | None:
+        """The chosen coach, or None for the pool."""
+        return next((c for c in coaches if str(c.id) == self.coach.data), None)

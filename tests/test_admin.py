@@ -1,0 +1,261 @@
+"""The admin pages: who may enter, staff accounts, invitation codes, assigning coachees,
+and the response figures on the overview."""
+
+from datetime import timedelta
+
+import pytest
+
+from journey import visits
+from journey.extensions import db
+from journey.models import Letter, LetterKind, Role, User
+
+from .conftest import PASSWORD, login
+
+PAGES = ["/admin/", "/admin/staff/new", "/admin/codes", "/admin/coachees"]
+
+
+@pytest.fixture
+def admin(make_user, client):
+    """An admin, logged in on ``client``."""
+    user = make_user("Beheerder Bo", Role.ADMIN)
+    login(client, user)
+    return user
+
+
+def user_named(pseudonym: str) -> User:
+    return db.session.scalars(db.select(User).filter_by(pseudonym=pseudonym)).one()
+
+
+def new_staff(client, **fields):
+    data = {"pseudonym": "Coach Dirk", "email": "", "role": "coach", "password": "", **fields}
+    return client.post("/admin/staff/new", data=data)
+
+
+# Who may enter ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/admin/")
+
+
+@pytest.mark.parametrize("role", [Role.COACHEE, Role.COACH, Role.TRAINEE, Role.SUPERVISOR])
+def test_other_roles_find_no_admin_pages(client, make_user, role):
+    user = make_user("Iemand", role)
+    coachee = make_user("Zeemeeuw")
+    login(client, user)
+    for path in PAGES:
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/admin/coaches/{user.id}/code").status_code == 404
+    assert client.post(f"/admin/coachees/{coachee.id}/coach", data={}).status_code == 404
+    assert new_staff(client).status_code == 404
+    assert db.session.scalars(db.select(User).filter_by(pseudonym="Coach Dirk")).first() is None
+    assert "Beheer" not in client.get("/account").get_data(as_text=True)
+
+
+def test_admin_reaches_every_page_from_the_menu(client, admin):
+    account = client.get("/account").get_data(as_text=True)
+    assert 'href="/admin/"' in account
+    for path in PAGES:
+        assert client.get(path).status_code == 200, path
+
+
+# Staff accounts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.COACH, Role.TRAINEE, Role.SUPERVISOR, Role.ADMIN])
+def test_admin_creates_staff_with_a_chosen_password(app, client, admin, role):
+    response = new_staff(client, role=role.value, password=PASSWORD, email="d@example.org")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Account aangemaakt" in page and PASSWORD not in page
+    dirk = user_named("Coach Dirk")
+    assert (dirk.role, dirk.email, dirk.coach_id) == (role, "d@example.org", None)
+    assert (dirk.invitation_code is not None) == (role == Role.COACH)
+
+    other = app.test_client()
+    assert login(other, dirk).status_code == 302
+    assert other.get("/account").status_code == 200
+
+
+def test_a_generated_password_is_shown_once_and_works(app, client, admin):
+    response = new_staff(client, role="supervisor")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "maar één keer" in page
+    password = page.split('class="secret">', 1)[1].split("<", 1)[0]
+    assert len(password) >= 12
+    supervisor = user_named("Coach Dirk")
+    assert login(app.test_client(), supervisor, password).status_code == 302
+    assert password not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_a_taken_pseudonym_is_refused_and_what_was_typed_stays(client, admin, make_user):
+    make_user("Coach Dirk", Role.COACH)
+    response = new_staff(
+        client, pseudonym="  coach DIRK ", role="trainee", email="d@example.org", password=""
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "al in gebruik" in page
+    assert 'value="coach DIRK"' in page and 'value="d@example.org"' in page
+    assert '<option selected value="trainee">' in page
+    assert db.session.scalars(db.select(User).filter_by(role=Role.TRAINEE)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"password": "kort"}, "minstens 12 tekens"),
+        ({"pseudonym": ""}, "Kies een schuilnaam"),
+        ({"email": "geen-adres"}, "geen e-mailadres"),
+        ({"role": "coachee"}, "Ongeldige keuze"),
+    ],
+)
+def test_staff_refusals_say_why(client, admin, fields, message):
+    response = new_staff(client, **fields)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalars(db.select(User).filter_by(pseudonym="Coach Dirk")).first() is None
+
+
+# Invitation codes -------------------------------------------------------------------
+
+
+def register(client, code: str):
+    data = {"pseudonym": "Zeemeeuw", "password": PASSWORD, "confirm": PASSWORD}
+    return client.post("/register", data={**data, "invitation_code": code})
+
+
+def test_renewing_a_code_stops_the_old_one(app, client, admin, make_user):
+    coach = make_user("Coach Anna", Role.COACH)
+    old = coach.invitation_code
+    assert old in client.get("/admin/codes").get_data(as_text=True)
+
+    response = client.post(f"/admin/coaches/{coach.id}/code", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    db.session.refresh(coach)
+    assert coach.invitation_code != old
+    assert coach.invitation_code in page and "De oude code werkt niet meer" in page
+    assert old not in page
+
+    assert register(app.test_client(), old).status_code == 422
+    assert register(app.test_client(), coach.invitation_code).status_code == 302
+    assert user_named("Zeemeeuw").coach_id == coach.id
+
+
+def test_only_coaches_have_codes_to_renew(client, admin, make_user):
+    trainee = make_user("Leerling", Role.TRAINEE)
+    assert client.post(f"/admin/coaches/{trainee.id}/code").status_code == 404
+    assert client.post("/admin/coaches/9999/code").status_code == 404
+
+
+# Coachees ---------------------------------------------------------------------------
+
+
+def send_letter(coachee: User, now) -> Letter:
+    visit = visits.visit_place(coachee, "humor", now)
+    letter = visits.send_letter(visit, {}, 7, "", now, 48)
+    db.session.commit()
+    return letter
+
+
+def assign(client, coachee: User, coach: User | None):
+    field = f"coachee-{coachee.id}-coach"
+    return client.post(
+        f"/admin/coachees/{coachee.id}/coach", data={field: str(coach.id) if coach else ""}
+    )
+
+
+def test_reassigned_coachee_writes_to_the_new_coach(client, admin, make_user, clock):
+    anna, bert = make_user("Coach Anna", Role.COACH), make_user("Coach Bert", Role.COACH)
+    coachee = make_user("Zeemeeuw", coach=anna)
+    earlier = send_letter(coachee, clock())
+
+    response = assign(client, coachee, bert)
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/coachees"
+    assert "gaan nu naar Coach Bert" in client.get("/admin/coachees").get_data(as_text=True)
+    clock.advance(hours=1)
+    later = send_letter(coachee, clock())
+    db.session.refresh(earlier)
+    assert (earlier.coach_id, later.coach_id) == (anna.id, bert.id)
+
+    assert assign(client, coachee, None).status_code == 302
+    clock.advance(hours=1)
+    assert send_letter(coachee, clock()).coach_id is None  # the shared pool
+
+
+def test_coachees_page_shows_coaches_pool_and_closed_trajectories(client, admin, make_user, clock):
+    anna = make_user("Coach Anna", Role.COACH)
+    make_user("Zeemeeuw", coach=anna)
+    make_user("Pelikaan")
+    make_user("Albatros", closed_at=clock() - timedelta(days=3))
+    page = client.get("/admin/coachees").get_data(as_text=True)
+    assert page.index("Pelikaan") < page.index("Zeemeeuw") < page.index("Albatros")
+    assert f'<option selected value="{anna.id}">Coach Anna</option>' in page
+    assert '<option selected value="">gedeelde pool</option>' in page
+    assert "afgesloten op 27 februari 2026" in page
+
+
+def test_assigning_to_an_unknown_coach_is_refused(client, admin, make_user):
+    anna = make_user("Coach Anna", Role.COACH)
+    coachee = make_user("Zeemeeuw", coach=anna)
+    trainee = make_user("Leerling", Role.TRAINEE)
+    response = assign(client, coachee, trainee)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    db.session.refresh(coachee)
+    assert coachee.coach_id == anna.id
+    assert assign(client, anna, None).status_code == 404  # a coach has no coach
+
+
+# The overview -----------------------------------------------------------------------
+
+
+def test_overview_shows_caseloads_codes_and_response_figures(client, admin, make_user, clock):
+    anna = make_user("Coach Anna", Role.COACH, promise_hours=4)
+    bert = make_user("Coach Bert", Role.COACH)
+    make_user("Leerling", Role.TRAINEE)
+    for name in ("Zeemeeuw", "Pelikaan"):
+        make_user(name, coach=anna)
+    make_user("Albatros", coach=anna, closed_at=clock())
+    coachee = make_user("Kievit", coach=bert)
+    now = clock()
+    for sent_hours_ago, took in [(60, 31), (30, 3), (20, None), (100, None)]:
+        sent_at = now - timedelta(hours=sent_hours_ago)
+        db.session.add(
+            Letter(
+                coachee=coachee,
+                coach=bert,
+                kind=LetterKind.FREE,
+                sent_at=sent_at,
+                due_at=sent_at + timedelta(hours=48),
+                answered_at=sent_at + timedelta(hours=took) if took else None,
+            )
+        )
+    db.session.commit()
+
+    page = client.get("/admin/").get_data(as_text=True)
+    anna_row = page.split("Coach Anna", 1)[1].split("</tr>", 1)[0]
+    bert_row = page.split("Coach Bert", 1)[1].split("</tr>", 1)[0]
+    assert ">2</td>" in anna_row  # two open trajectories
+    assert anna.invitation_code in anna_row and "4 uur" in anna_row
+    assert "48 uur" in bert_row and "(standaard)" in bert_row
+    assert "17 uur" in bert_row  # the median of 31 and 3 hours
+    assert "100%" in bert_row
+    assert '<td class="num">2</td>' in bert_row  # waiting
+    assert '<td class="num late">1</td>' in bert_row  # overdue
+    assert "Leerling" in page
+
+
+def test_figures_partial_shows_one_coachs_figures(app, make_user, clock):
+    from flask import render_template
+
+    from journey.figures import figures_for
+
+    coach = make_user("Coach Anna", Role.COACH)
+    with app.test_request_context():
+        html = render_template("_figures.html", figures=figures_for(coach.id, clock()))
+    assert "Reactietijd (mediaan)" in html and "–" in html

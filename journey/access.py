@@ -7,6 +7,7 @@ someone may not see looks the same as what does not exist.
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .extensions import db
@@ -15,11 +16,23 @@ from .worlds import Place, World
 
 
 def own_visit(user: User, visit_id: int) -> Visit:
-    """The coachee's own visit; 404 for anybody else's or a missing one."""
+    """The coachee's own visit to write in; 404 for anybody else's or a missing one,
+    409 when the coachee's trajectory was closed."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or visit.coachee_id != user.id:
         abort(404)
+    _refuse_when_closed(user)
     return visit
+
+
+def _refuse_when_closed(user: User) -> None:
+    if user.is_closed:
+        abort(
+            409,
+            description=_(
+                "Je traject is afgesloten: je kunt alles teruglezen, maar niets meer toevoegen."
+            ),
+        )
 
 
 def own_letter(user: User, letter_id: int) -> Letter:
@@ -27,6 +40,15 @@ def own_letter(user: User, letter_id: int) -> Letter:
     letter = db.session.get(Letter, letter_id)
     if letter is None or letter.coachee_id != user.id or not letter.is_sent:
         abort(404)
+    return letter
+
+
+def own_draft(user: User, letter_id: int) -> Letter:
+    """The coachee's own unsent free letter; 404 otherwise (and for a closed trajectory)."""
+    letter = db.session.get(Letter, letter_id)
+    if letter is None or letter.coachee_id != user.id or letter.is_sent or letter.from_coach:
+        abort(404)
+    _refuse_when_closed(user)
     return letter
 
 

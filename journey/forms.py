@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import functools
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from .letters import MOOD_MAX, MOOD_MIN
@@ -69,10 +87,6 @@ class LoginForm(FlaskForm):
     )
 
 
-class LogoutForm(FlaskForm):
-    """Only the CSRF token: logging out is a POST."""
-
-
 class LetterForm(FlaskForm):
     """The answers of a visit, with the mood and note that go with the letter.
 
@@ -108,3 +122,78 @@ def answer_field(question_id: str) -> str:
 def _letter_form_class(base: type[LetterForm], place: Place) -> type[LetterForm]:
     fields = {answer_field(q.id): TextAreaField(q.text) for q in place.questions}
     return type(f"LetterForm_{place.id}", (base,), fields)
+
+
+class FeedbackForm(FlaskForm):
+    """The coach's feedback: one text field per frame section and per answer comment.
+
+    Use ``FeedbackForm.for_keys(keys)``; keys come from ``inbox.feedback_keys``.
+    """
+
+    @classmethod
+    def for_keys(cls, keys: list[str], **kwargs) -> FeedbackForm:
+        return _feedback_form_class(cls, tuple(keys))(**kwargs)
+
+    def texts(self, keys: list[str]) -> dict[str, str]:
+        return {key: self[key].data or "" for key in keys}
+
+
+@functools.cache
+def _feedback_form_class(base: type[FeedbackForm], keys: tuple[str, ...]) -> type[FeedbackForm]:
+    return type("FeedbackFormFor", (base,), {key: TextAreaField(key) for key in keys})
+
+
+class FreeLetterForm(FlaskForm):
+    """A coachee's free letter: the text, and the mood and note that may go with it."""
+
+    body = TextAreaField(_l("Je brief"))
+    mood = LetterForm.mood
+    note = TextAreaField(_l("Een notitie voor je coach (mag leeg blijven)"))
+
+    def mood_value(self) -> int | None:
+        return int(self.mood.data) if self.mood.data else None
+
+
+class CoachLetterForm(FlaskForm):
+    """A coach's free letter to a coachee."""
+
+    body = TextAreaField(_l("Je brief"), validators=[DataRequired(_l("Schrijf eerst je brief."))])
+
+
+class PrefixedForm(FlaskForm):
+    """One of several forms on a page: it counts as submitted only when its own button was used."""
+
+    def submit_ok(self) -> bool:
+        return f"{self._prefix}submit" in request.form and self.validate_on_submit()
+
+
+class PromiseForm(PrefixedForm):
+    promise_hours = IntegerField(
+        _l("Binnen hoeveel uur beloof je een antwoord?"),
+        validators=[
+            InputRequired(_l("Vul een aantal uren in.")),
+            NumberRange(1, 168, _l("Kies een belofte van 1 tot 168 uur.")),
+        ],
+    )
+
+
+class AbsenceForm(PrefixedForm):
+    starts_at = DateTimeLocalField(
+        _l("Afwezig vanaf"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("Vul een begin in."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Afwezig tot"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("Vul een einde in."))],
+    )
+    substitute = SelectField(_l("Nieuwe brieven gaan in die tijd naar"), choices=[])
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("Het einde ligt na het begin."))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""

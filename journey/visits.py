@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from . import letters
 from .extensions import db
+from .inbox import address_letter
 from .models import Answer, Letter, LetterKind, User, Visit
 
 
@@ -100,11 +101,6 @@ def save_drafts(
     return skipped
 
 
-def recipient(coachee: User) -> User | None:
-    """The coach who receives the coachee's letters; None for the shared pool."""
-    return coachee.coach
-
-
 def send_letter(
     visit: Visit,
     answers: Mapping[str, str],
@@ -113,7 +109,8 @@ def send_letter(
     now: datetime,
     default_promise_hours: int,
 ) -> Letter:
-    """Save the final answers and send the visit as one letter to the coach or the pool.
+    """Save the final answers and send the visit as one letter to the coach or the pool
+    (``inbox.address_letter``).
 
     The caller has checked the content with ``letters.check_letter``.
     Raises VisitAlreadySent when the visit was sent before.
@@ -121,25 +118,25 @@ def send_letter(
     for question_id, text in answers.items():
         save_draft(visit, question_id, text, now)
     save_note(visit, note, now)
-    coach = recipient(visit.coachee)
-    promise = (coach.promise_hours if coach else None) or default_promise_hours
     letter = Letter(
         coachee=visit.coachee,
-        coach=coach,
         visit=visit,
         kind=LetterKind.PLACE,
         created_at=now,
-        sent_at=now,
-        due_at=letters.due_at(now, promise),
         mood=mood,
         note=note.strip(),
     )
     db.session.add(letter)
+    address_letter(letter, now, default_promise_hours)
     db.session.flush()
     return letter
 
 
 def letters_of(coachee: User) -> list[Letter]:
-    """The coachee's sent letters, newest first."""
-    query = select(Letter).where(Letter.coachee_id == coachee.id).order_by(Letter.sent_at.desc())
+    """The coachee's sent letters and the coach's letters to them, newest first."""
+    query = (
+        select(Letter)
+        .where(Letter.coachee_id == coachee.id, Letter.sent_at.is_not(None))
+        .order_by(Letter.sent_at.desc())
+    )
     return list(db.session.scalars(query))

@@ -8,13 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from .extensions import db, login_manager
+from .figures import duration
+from .frames import FrameSet
 from .models import Role, User
 from .worlds import World
 
@@ -26,6 +28,10 @@ def now() -> datetime:
 
 def world() -> World:
     return current_app.extensions["journey.world"]
+
+
+def frames() -> FrameSet:
+    return current_app.extensions["journey.frames"]
 
 
 def wants_json() -> bool:
@@ -105,6 +111,19 @@ def paragraphs_filter(text: str) -> list[str]:
     return [block.strip() for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
 
 
+def time_left_label(due: datetime, current: datetime) -> str:
+    """'nog 31 uur', 'nog 40 minuten', or when overdue '5 uur te laat'."""
+    seconds = (due - current).total_seconds()
+    minutes = round(abs(seconds) / 60)
+    if minutes < 60:
+        amount = ngettext("%(num)d minuut", "%(num)d minuten", minutes)
+    else:
+        amount = ngettext("%(num)d uur", "%(num)d uur", round(minutes / 60))
+    if seconds < 0:
+        return _("%(amount)s te laat", amount=amount)
+    return _("nog %(amount)s", amount=amount)
+
+
 def field_attributes(field: Any, hint: str | None, **attributes: Any) -> dict[str, Any]:
     """HTML attributes of a form field: ties it to its hint and marks it invalid on errors."""
     if hint:
@@ -116,12 +135,15 @@ def field_attributes(field: Any, hint: str | None, **attributes: Any) -> dict[st
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 409, 413, 500):
         app.register_error_handler(code, _error_page)
     app.after_request(_security_headers)
     app.add_template_filter(datetime_filter, "when")
     app.add_template_filter(paragraphs_filter, "paragraphs")
+    app.add_template_filter(duration, "duration")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["world"] = world
+    app.jinja_env.globals["frames"] = frames
     app.jinja_env.globals["field_attributes"] = field_attributes
+    app.jinja_env.globals["time_left"] = time_left_label
     login_manager.login_view = "auth.login"

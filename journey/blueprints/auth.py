@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
 from ..extensions import db
-from ..forms import LoginForm, LogoutForm, RegisterForm
+from ..forms import ActionForm, LoginForm, RegisterForm
 from ..models import Role
 from ..web import now
 
@@ -87,7 +87,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    form = LogoutForm()
+    form = ActionForm()
     if form.validate_on_submit():
         logout_user()
         session.clear()

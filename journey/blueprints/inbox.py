@@ -1,5 +1,281 @@
 """The coach's feedback inbox: waiting letters, claiming, answering in a feedback frame."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import access, free_letters, inbox, letters
+from ..extensions import db
+from ..figures import figures_for
+from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
+from ..frames import Frame
+from ..models import Absence, Feedback, Letter, Role, User
+from ..web import frames, now, role_required, world
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+
+@bp.route("/")
+@role_required(Role.COACH)
+def index():
+    name = request.args.get("filter", "waiting")
+    if name not in inbox.FILTERS:
+        abort(404)
+    page_number = request.args.get("page", 1, type=int)
+    day_end = letters.end_of_day(now(), get_timezone())
+    page = inbox.inbox_page(current_user, name, now(), day_end, page_number)
+    figures = figures_for(current_user.id, now())
+    return render_template("inbox/index.html", page=page, filter=name, now=now(), figures=figures)
+
+
+@bp.route("/letters/<int:letter_id>")
+@role_required(Role.COACH)
+def letter(letter_id: int):
+    letter = access.coach_letter(current_user, letter_id)
+    frame = _frame_of(letter)
+    keys = inbox.feedback_keys(frame, letter)
+    drafts = {p.key: p.text for p in letter.feedback.parts} if letter.feedback else {}
+    form = FeedbackForm.for_keys(keys, data=drafts)
+    return _render_letter(letter, frame, form)
+
+
+def _frame_of(letter: Letter) -> Frame:
+    chosen = letter.feedback.frame_id if letter.feedback else request.args.get("frame", "")
+    return frames().frame(chosen) or frames().default
+
+
+def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int = 200):
+    mine = letter.coach_id == current_user.id
+    flags = {
+        "can_claim": letter.coach_id is None,
+        "can_answer": mine and not letter.is_answered and not letter.from_coach,
+        "can_see_dossier": access.is_coach_of(current_user, letter.coachee),
+    }
+    versions = {p.key: p.version for p in letter.feedback.parts} if letter.feedback else {}
+    return (
+        render_template(
+            "inbox/letter.html",
+            letter=letter,
+            place=world().place(letter.visit.place_id) if letter.visit else None,
+            frame=frame,
+            form=form,
+            versions=versions,
+            action_form=ActionForm(),
+            now=now(),
+            **flags,
+        ),
+        status,
+    )
+
+
+@bp.post("/letters/<int:letter_id>/claim")
+@role_required(Role.COACH)
+def claim(letter_id: int):
+    letter = access.coach_letter(current_user, letter_id)
+    if ActionForm().validate_on_submit() and inbox.claim(letter, current_user, now()):
+        db.session.commit()
+        flash(_("Je hebt deze brief genomen. Hij staat nu alleen nog in jouw inbox."), "success")
+        return redirect(url_for("inbox.letter", letter_id=letter.id))
+    db.session.rollback()
+    flash(_("Een andere coach heeft deze brief net genomen."), "info")
+    return redirect(url_for("inbox.index"))
+
+
+def _answerable(letter_id: int) -> Letter:
+    """A letter this coach holds and has not answered yet; 404 otherwise (409 once answered)."""
+    letter = access.coach_letter(current_user, letter_id)
+    if letter.coach_id != current_user.id or letter.from_coach:
+        abort(404)
+    return letter
+
+
+@bp.post("/letters/<int:letter_id>/feedback/<key>")
+@role_required(Role.COACH)
+def save_feedback(letter_id: int, key: str):
+    """Autosave of one piece of feedback; answers JSON."""
+    letter = _answerable(letter_id)
+    frame = _frame_of(letter)
+    text = (request.get_json(silent=True) or {}).get("text")
+    if not isinstance(text, str) or key not in inbox.feedback_keys(frame, letter):
+        return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
+    if letter.is_answered:
+        message = _("Deze feedback is al verstuurd en kan niet meer veranderen.")
+        return jsonify(error="sent", message=message), 409
+    limit = current_app.config["MAX_ANSWER_LENGTH"]
+    if letters.too_long(text, limit):
+        return jsonify(error="too_long", message=_too_long(len(text), limit)), 422
+    feedback = inbox.feedback_draft(letter, current_user, frame, now())
+    part = inbox.save_feedback_part(feedback, key, text, now())
+    db.session.commit()
+    return jsonify(version=part.version, saved_at=now().isoformat())
+
+
+def _too_long(length: int, limit: int) -> str:
+    return _(
+        "Deze tekst is %(length)d tekens lang; het maximum is %(limit)d. Je tekst staat er nog.",
+        length=length,
+        limit=limit,
+    )
+
+
+@bp.post("/letters/<int:letter_id>/feedback")
+@role_required(Role.COACH)
+def send_feedback(letter_id: int):
+    """The feedback form: save it as a draft, or send it to the coachee."""
+    letter = _answerable(letter_id)
+    if letter.is_answered:
+        flash(_("Deze feedback is al verstuurd."), "info")
+        return redirect(url_for("inbox.letter", letter_id=letter.id))
+    frame = _frame_of(letter)
+    keys = inbox.feedback_keys(frame, letter)
+    form = FeedbackForm.for_keys(keys)
+    if not form.validate_on_submit():
+        return _render_letter(letter, frame, form, 422)
+    texts, sending = form.texts(keys), request.form.get("action") == "send"
+    _check_feedback(form, frame, texts, sending)
+    feedback = inbox.feedback_draft(letter, current_user, frame, now())
+    if sending and not form.errors:
+        inbox.send_feedback(feedback, texts, frame, now())
+        db.session.commit()
+        name = letter.coachee.pseudonym
+        flash(_("Je feedback is verstuurd; %(name)s krijgt er bericht van.", name=name), "success")
+        return redirect(url_for("inbox.index"))
+    _save_parts(feedback, texts)
+    db.session.commit()
+    if form.errors:
+        return _render_letter(letter, frame, form, 422)
+    flash(_("Je feedback is bewaard als concept."), "success")
+    return redirect(url_for("inbox.letter", letter_id=letter.id))
+
+
+def _check_feedback(form: FeedbackForm, frame: Frame, texts: dict[str, str], sending: bool) -> None:
+    """Put the reasons why this feedback cannot be kept or sent on its fields."""
+    limit = current_app.config["MAX_ANSWER_LENGTH"]
+    for key, text in texts.items():
+        if letters.too_long(text, limit):
+            form[key].errors.append(_too_long(len(text), limit))
+    for section_id in inbox.missing_sections(frame, texts) if sending else []:
+        form[f"s-{section_id}"].errors.append(
+            _("Dit deel van het kader hoort bij je feedback. Schrijf hier nog iets.")
+        )
+
+
+def _save_parts(feedback: Feedback, texts: dict[str, str]) -> None:
+    """Keep every text that fits as a draft, also when the form was refused."""
+    limit = current_app.config["MAX_ANSWER_LENGTH"]
+    for key, text in texts.items():
+        if (text or feedback.part(key)) and not letters.too_long(text, limit):
+            inbox.save_feedback_part(feedback, key, text, now())
+
+
+@bp.route("/coachees")
+@role_required(Role.COACH)
+def coachees():
+    return render_template("inbox/coachees.html", rows=inbox.caseload(current_user), now=now())
+
+
+@bp.route("/coachees/<int:coachee_id>/letter", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def write_letter(coachee_id: int):
+    """A coach's free letter to one of their coachees."""
+    coachee = access.dossier_coachee(current_user, coachee_id)
+    form = CoachLetterForm()
+    if coachee.is_closed:
+        abort(409, description=_("Dit traject is afgesloten; er kan niets meer bij."))
+    if form.validate_on_submit():
+        limit = current_app.config["MAX_ANSWER_LENGTH"]
+        if letters.too_long(form.body.data, limit):
+            form.body.errors.append(_too_long(len(form.body.data), limit))
+        else:
+            free_letters.write_to_coachee(current_user, coachee, form.body.data, now())
+            db.session.commit()
+            flash(_("Je brief aan %(name)s is verstuurd.", name=coachee.pseudonym), "success")
+            return redirect(url_for("inbox.coachees"))
+    status = 422 if form.errors else 200
+    return render_template("inbox/write_letter.html", form=form, coachee=coachee), status
+
+
+@bp.post("/coachees/<int:coachee_id>/close")
+@role_required(Role.COACH)
+def close_trajectory(coachee_id: int):
+    coachee = access.dossier_coachee(current_user, coachee_id)
+    if ActionForm().validate_on_submit():
+        inbox.close_trajectory(coachee, now())
+        db.session.commit()
+        flash(_("Het traject van %(name)s is afgesloten.", name=coachee.pseudonym), "success")
+    return redirect(url_for("dossier.show", coachee_id=coachee.id))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def settings():
+    promise_form = PromiseForm(prefix="promise", promise_hours=_promise_hours())
+    absence_form = _absence_form()
+    if promise_form.submit_ok():
+        current_user.promise_hours = promise_form.promise_hours.data
+        db.session.commit()
+        flash(_("Je belofte is bewaard: nieuwe brieven krijgen die termijn."), "success")
+        return redirect(url_for("inbox.settings"))
+    if absence_form.submit_ok():
+        substitute = db.session.get(User, int(absence_form.substitute.data or 0))
+        starts, ends = (_as_utc(f.data) for f in (absence_form.starts_at, absence_form.ends_at))
+        inbox.add_absence(current_user, starts, ends, substitute)
+        db.session.commit()
+        flash(_("Je afwezigheid is bewaard."), "success")
+        return redirect(url_for("inbox.settings"))
+    status = 422 if promise_form.errors or absence_form.errors else 200
+    page = render_template(
+        "inbox/settings.html",
+        promise_form=promise_form,
+        absence_form=absence_form,
+        absences=inbox.absences_of(current_user, now()),
+        action_form=ActionForm(),
+    )
+    return page, status
+
+
+def _promise_hours() -> int:
+    return current_user.promise_hours or current_app.config["DEFAULT_PROMISE_HOURS"]
+
+
+def _absence_form() -> AbsenceForm:
+    form = AbsenceForm(prefix="absence")
+    pool = [SelectChoice("0", _("de gedeelde pool"))]
+    form.substitute.choices = pool + [
+        SelectChoice(str(c.id), c.pseudonym) for c in inbox.other_coaches(current_user)
+    ]
+    return form
+
+
+def _as_utc(local: datetime) -> datetime:
+    """A time the coach typed in their own time zone, as aware UTC."""
+    return local.replace(tzinfo=get_timezone()).astimezone(UTC)
+
+
+@bp.post("/absences/<int:absence_id>/delete")
+@role_required(Role.COACH)
+def delete_absence(absence_id: int):
+    absence = db.session.get(Absence, absence_id)
+    if absence is None or absence.coach_id != current_user.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        db.session.delete(absence)
+        db.session.commit()
+        flash(_("De afwezigheid is verwijderd."), "success")
+    return redirect(url_for("inbox.settings"))

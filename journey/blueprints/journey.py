@@ -16,9 +16,9 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, letters, visits
+from .. import access, free_letters, inbox, letters, visits
 from ..extensions import db
-from ..forms import LetterForm, answer_field
+from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
 from ..web import now, role_required, world
 
@@ -31,6 +31,10 @@ def home():
         return render_template("journey/welcome.html")
     if current_user.has_role(Role.COACHEE):
         return redirect(url_for("journey.world_map"))
+    if current_user.has_role(Role.COACH):
+        return redirect(url_for("inbox.index"))
+    if current_user.has_role(Role.ADMIN):
+        return redirect(url_for("admin.index"))
     return redirect(url_for("auth.account"))
 
 
@@ -54,6 +58,8 @@ def _map_marks(route: list[Visit]) -> dict:
 @role_required(Role.COACHEE)
 def place(place_id: str):
     place = access.place_or_404(world(), place_id)
+    if current_user.is_closed:
+        return _closed()
     visit = visits.visit_place(current_user, place.id, now())
     db.session.commit()
     drafts = {answer_field(a.question_id): a.text for a in visit.answers}
@@ -113,7 +119,7 @@ def submit(visit_id: int):
             db.session.commit()
             flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
             return redirect(url_for("journey.letter", letter_id=letter.id))
-        _show_problems(form, problems)
+        _show_problems(form, problems, answer_field)
     visits.save_drafts(visit, answers, note, now(), limits)
     db.session.commit()
     if form.errors:
@@ -126,16 +132,19 @@ def _default_promise() -> int:
     return int(current_app.config["DEFAULT_PROMISE_HOURS"])
 
 
-def _show_problems(form: LetterForm, problems: list[letters.LetterProblem]) -> None:
+def _show_problems(
+    form: LetterForm | FreeLetterForm, problems: list[letters.LetterProblem], answer_field_of
+) -> None:
+    """Put each reason why the letter cannot be sent on the field it is about."""
     for problem in problems:
         if problem.kind == "empty":
             form.form_errors.append(
-                _("Je brief is nog leeg. Schrijf minstens één antwoord voordat je hem verstuurt.")
+                _("Je brief is nog leeg. Schrijf eerst iets voordat je hem verstuurt.")
             )
         elif problem.kind == "mood_out_of_range":
             form.mood.errors.append(_("Kies een getal van 1 tot 10, of laat dit leeg."))
         else:
-            field = "note" if problem.field == "note" else answer_field(problem.field)
+            field = "note" if problem.field == "note" else answer_field_of(problem.field)
             form[field].errors.append(_too_long_message(problem.length, problem.limit))
 
 
@@ -184,5 +193,92 @@ def letters_list():
 @role_required(Role.COACHEE)
 def letter(letter_id: int):
     letter: Letter = access.own_letter(current_user, letter_id)
+    feedback = letter.feedback if letter.feedback and letter.feedback.is_sent else None
+    if feedback and feedback.read_at is None:
+        feedback.read_at = now()
+        db.session.commit()
     place = world().place(letter.visit.place_id) if letter.visit else None
-    return render_template("journey/letter.html", letter=letter, place=place)
+    return render_template("journey/letter.html", letter=letter, place=place, feedback=feedback)
+
+
+@bp.app_context_processor
+def _feedback_notice() -> dict:
+    """Coachees see a notice on every page while feedback waits unread."""
+    if current_user.is_authenticated and current_user.has_role(Role.COACHEE):
+        return {"unread_feedback": inbox.unread_feedback(current_user)}
+    return {}
+
+
+@bp.route("/letters/new")
+@role_required(Role.COACHEE)
+def free_letter():
+    if current_user.is_closed:
+        return _closed()
+    letter = free_letters.draft(current_user, now())
+    db.session.commit()
+    form = FreeLetterForm(data={"body": letter.body, "note": letter.note})
+    return _render_free_letter(letter, form)
+
+
+def _render_free_letter(letter: Letter, form: FreeLetterForm, status: int = 200):
+    versions = {"body": letter.body_version, "note": 0}
+    page = render_template("journey/free_letter.html", letter=letter, form=form, versions=versions)
+    return page, status
+
+
+def _closed():
+    flash(_("Je traject is afgesloten. Je kunt alles blijven teruglezen in je dossier."), "info")
+    return redirect(url_for("journey.letters_list"))
+
+
+@bp.post("/letters/<int:letter_id>/drafts/<field>")
+@role_required(Role.COACHEE)
+def save_free_letter_draft(letter_id: int, field: str):
+    """Autosave of a free letter's body or note; answers JSON."""
+    letter = access.own_draft(current_user, letter_id)
+    text = (request.get_json(silent=True) or {}).get("text")
+    if not isinstance(text, str) or field not in ("body", "note"):
+        return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
+    limit = _limits()["answer" if field == "body" else "note"]
+    if letters.too_long(text, limit):
+        return jsonify(error="too_long", message=_too_long_message(len(text), limit)), 422
+    if field == "body":
+        version = free_letters.save_body(letter, text, now()).body_version
+    else:
+        letter.note, version = text, 0
+    db.session.commit()
+    return jsonify(version=version, saved_at=now().isoformat())
+
+
+@bp.post("/letters/<int:letter_id>")
+@role_required(Role.COACHEE)
+def send_free_letter(letter_id: int):
+    """The free letter's form: keep it as a draft, or send it."""
+    letter = access.own_draft(current_user, letter_id)
+    form = FreeLetterForm()
+    if not form.validate_on_submit():
+        return _render_free_letter(letter, form, 422)
+    body, note, limits = form.body.data or "", form.note.data or "", _limits()
+    problems = letters.check_letter(
+        {"body": body},
+        note,
+        form.mood_value(),
+        max_answer_length=limits["answer"],
+        max_note_length=limits["note"],
+    )
+    sending = request.form.get("action") == "send"
+    if sending and not problems:
+        free_letters.send(letter, body, form.mood_value(), note, now(), _default_promise())
+        db.session.commit()
+        flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
+        return redirect(url_for("journey.letter", letter_id=letter.id))
+    shown = problems if sending else [p for p in problems if p.kind != "empty"]
+    _show_problems(form, shown, lambda _field: "body")
+    if not letters.too_long(body, limits["answer"]):
+        free_letters.save_body(letter, body, now())
+    letter.note = note if not letters.too_long(note, limits["note"]) else letter.note
+    db.session.commit()
+    if form.errors:
+        return _render_free_letter(letter, form, 422)
+    flash(_("Je brief is bewaard als concept."), "success")
+    return redirect(url_for("journey.free_letter"))

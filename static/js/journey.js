@@ -42,8 +42,10 @@
     });
   });
 
-  var sentVisit = document.body.querySelector("[data-sent-visit]");
-  if (sentVisit) { clearUserStorage("visit:" + sentVisit.dataset.sentVisit + ":"); }
+  /* A page showing sent text: this browser's copies of its drafts are no longer needed. */
+  document.querySelectorAll("[data-sent-drafts]").forEach(function (element) {
+    clearUserStorage(element.dataset.sentDrafts + ":");
+  });
 
   /* UI text comes translated from the page: data-msg-* attributes on the form. */
   function message(area, name) {
@@ -59,7 +61,7 @@
     this.area = area;
     this.name = area.dataset.field;
     this.url = form.dataset.saveUrl.replace("FIELD", encodeURIComponent(this.name));
-    this.key = prefix() + "visit:" + form.dataset.visit + ":" + this.name;
+    this.key = prefix() + form.dataset.drafts + ":" + this.name;
     this.version = Number(area.dataset.version || 0);
     this.state = form.querySelector('[data-state-for="' + this.name + '"]');
     this.timer = null;

@@ -56,8 +56,9 @@ def open_place(page: Page, server: LiveServer, *, go: bool = True):
     state = page.locator(f'[data-state-for="{field_name}"]')
     expect(field).to_be_visible()
     user = page.locator("body").get_attribute("data-user")
-    visit = page.locator("form[data-drafts]").get_attribute("data-visit")
-    return field, state, f"journey:{user}:visit:{visit}:{field_name}"
+    drafts = page.locator("form[data-drafts]").get_attribute("data-drafts")
+    assert drafts.startswith("visit:")
+    return field, state, f"journey:{user}:{drafts}:{field_name}"
 
 
 def test_offline_draft_survives_and_reaches_server(live_server, context, page):

@@ -1,0 +1,76 @@
+"""A coach's feedback draft in a real browser: autosaved, and kept through a lost connection."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from journey import visits
+from journey.accounts import create_account
+from journey.extensions import db
+from journey.models import FeedbackPart, Role
+
+from .conftest import LiveServer
+from .test_drafts_browser import WAIT, journey_keys, log_in
+
+pytestmark = pytest.mark.browser
+
+OPENING = "Wat een moedige brief."
+MORE = " Je schrijft heel precies over de keukentafel."
+
+
+def a_letter_for_a_coach(server: LiveServer) -> int:
+    """A coach 'Coach Anna' and a letter to her from her coachee; returns the letter id."""
+    with server.app.app_context():
+        now = datetime.now(UTC)
+        coach = create_account("Coach Anna", "een-lang-genoeg-wachtwoord", Role.COACH, now)
+        coachee = create_account(
+            "Reiziger", "een-lang-genoeg-wachtwoord", Role.COACHEE, now, coach=coach
+        )
+        visit = visits.visit_place(coachee, "veilige-haven", now)
+        question = server.first_question("veilige-haven")
+        letter = visits.send_letter(
+            visit, {question: "Thuis is de keukentafel."}, None, "", now, 48
+        )
+        db.session.commit()
+        letter_id = letter.id
+        db.session.remove()
+    return letter_id
+
+
+def stored_feedback(server: LiveServer) -> list[str]:
+    with server.app.app_context():
+        texts = list(db.session.scalars(db.select(FeedbackPart.text)))
+        db.session.remove()
+    return texts
+
+
+def test_feedback_draft_survives_a_lost_connection(live_server, context, page):
+    letter_id = a_letter_for_a_coach(live_server)
+    log_in(page, live_server, "Coach Anna")
+    url = f"{live_server.url}/inbox/letters/{letter_id}"
+    page.goto(url)
+    section = page.locator("form[data-drafts] textarea[data-field^='s-']").first
+    name = section.get_attribute("data-field")
+    state = page.locator(f'[data-state-for="{name}"]')
+    section.press_sequentially(OPENING)
+    expect(state).to_have_attribute("data-kind", "saved", timeout=WAIT)
+    assert stored_feedback(live_server) == [OPENING]
+
+    context.set_offline(True)
+    section.press_sequentially(MORE)
+    expect(state).to_have_attribute("data-kind", "offline", timeout=WAIT)
+    page.close()
+
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(url)
+    section = page.locator(f'textarea[data-field="{name}"]')
+    expect(section).to_have_value(OPENING + MORE)
+    expect(page.locator(f'[data-state-for="{name}"]')).to_have_attribute(
+        "data-kind", "saved", timeout=WAIT
+    )
+    assert stored_feedback(live_server) == [OPENING + MORE]
+    assert journey_keys(page) == []

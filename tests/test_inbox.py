@@ -1,0 +1,460 @@
+"""The coach's inbox and feedback: the whole loop, due times, routing, claiming, free letters."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert
+
+from journey import free_letters, inbox, visits
+from journey.extensions import db
+from journey.models import Feedback, Letter, LetterKind, Role, User, Visit
+
+from .conftest import login
+
+PLACE = "veilige-haven"
+
+
+@pytest.fixture
+def world(app):
+    return app.extensions["journey.world"]
+
+
+@pytest.fixture
+def frame(app):
+    return app.extensions["journey.frames"].default
+
+
+@pytest.fixture
+def coach(make_user):
+    return make_user("Coach Anna", Role.COACH)
+
+
+def send_place_letter(
+    coachee: User, clock, answer: str = "Bij de zee voel ik me thuis.", place=PLACE
+):
+    """A sent place letter from ``coachee``, with an answer to the place's first question."""
+    visit = visits.visit_place(coachee, place, clock())
+    question = visit_question(visit)
+    letter = visits.send_letter(visit, {question: answer}, 6, "Een notitie.", clock(), 48)
+    db.session.commit()
+    return letter
+
+
+def visit_question(visit) -> str:
+    from journey.web import world
+
+    return world().place(visit.place_id).questions[0].id
+
+
+def page_of(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_the_whole_loop(client, app, make_user, coach, clock, world, frame):
+    coachee = make_user("Reiziger", coach=coach)
+    login(client, coachee)
+    place = world.place(PLACE)
+    question = place.questions[0]
+    client.get(f"/places/{PLACE}")
+    visit_id = db.session.scalars(db.select(Visit.id)).one()
+    client.post(
+        f"/visits/{visit_id}",
+        data={"action": "send", f"q-{question.id}": "Bij de zee voel ik me thuis.", "mood": "7"},
+    )
+    letter = db.session.scalars(db.select(Letter)).one()
+    client.post("/logout")
+
+    clock.advance(hours=2)
+    login(client, coach)
+    inbox_page = page_of(client, "/inbox/")
+    assert "Reiziger" in inbox_page and place.name in inbox_page and "nog 46 uur" in inbox_page
+    letter_page = page_of(client, f"/inbox/letters/{letter.id}")
+    assert "Bij de zee voel ik me thuis." in letter_page and question.text in letter_page
+    assert all(section.title in letter_page for section in frame.sections)
+
+    saved = client.post(
+        f"/inbox/letters/{letter.id}/feedback/s-{frame.sections[0].id}", json={"text": "Wat mooi."}
+    )
+    assert saved.status_code == 200
+    texts = {f"s-{s.id}": f"Tekst voor {s.title}." for s in frame.sections}
+    texts[f"c-{question.id}"] = "Thuis, wat een mooi woord."
+    clock.advance(hours=3)
+    sent = client.post(f"/inbox/letters/{letter.id}/feedback", data={"action": "send", **texts})
+    assert sent.status_code == 302
+    db.session.refresh(letter)
+    assert letter.answered_at == clock.now
+    assert letter.feedback.sent_at - letter.sent_at == timedelta(hours=5)  # the response time
+    assert ">Reiziger</a>" not in page_of(client, "/inbox/")  # no longer waiting
+    assert ">Reiziger</a>" in page_of(client, "/inbox/?filter=answered")
+    client.post("/logout")
+
+    login(client, coachee)
+    notice = page_of(client, "/map")
+    assert "Coach Anna heeft geantwoord op je brief" in notice
+    reading = page_of(client, f"/letters/{letter.id}")
+    assert "Thuis, wat een mooi woord." in reading  # the comment beside the answer
+    assert reading.index("Bij de zee voel ik me thuis.") < reading.index(
+        "Thuis, wat een mooi woord."
+    )
+    for section in frame.sections:
+        assert f"Tekst voor {section.title}." in reading and section.title in reading
+    assert "heeft geantwoord op je brief" not in page_of(client, "/map")  # read now
+    dossier = page_of(client, "/dossier")
+    assert (
+        "Thuis, wat een mooi woord." in dossier
+        and f"Tekst voor {frame.sections[0].title}." in dossier
+    )
+
+
+def test_inbox_orders_by_due_time_and_marks_overdue(client, make_user, coach, clock):
+    fast = make_user("Snel", coach=coach)
+    slow = make_user("Traag", coach=coach)
+    send_place_letter(slow, clock)
+    clock.advance(hours=1)
+    coach.promise_hours = 4
+    db.session.commit()
+    send_place_letter(fast, clock)  # due in 4 hours: before the other one
+    login(client, coach)
+    page = page_of(client, "/inbox/")
+    assert page.index("Snel") < page.index("Traag")
+    assert "nog 4 uur" in page and "nog 47 uur" in page
+
+    clock.advance(hours=6)
+    page = page_of(client, "/inbox/")
+    assert "2 uur te laat" in page
+    assert re.search(r'<tr class="overdue">\s*<td><a [^>]*>Snel', page)
+    overdue = page_of(client, "/inbox/?filter=overdue")
+    assert "Snel" in overdue and "Traag" not in overdue
+
+
+def test_due_today_filter_uses_the_coachs_day(client, make_user, coach, clock):
+    coach.promise_hours = 4
+    db.session.commit()
+    send_place_letter(make_user("Vandaag", coach=coach), clock)  # sent 10:00 Amsterdam, due 14:00
+    coach.promise_hours = 30
+    db.session.commit()
+    send_place_letter(make_user("Morgen", coach=coach), clock)
+    login(client, coach)
+    today = page_of(client, "/inbox/?filter=today")
+    assert "Vandaag" in today and "Morgen" not in today
+
+
+def test_pool_letters_reach_every_coach_and_claiming_removes_them(client, make_user, coach, clock):
+    other = make_user("Coach Bram", Role.COACH)
+    letter = send_place_letter(make_user("Zonder coach"), clock)
+    assert letter.coach_id is None and letter.due_at == letter.sent_at + timedelta(hours=48)
+    for who in (coach, other):
+        login(client, who)
+        assert "Zonder coach" in page_of(client, "/inbox/")
+        client.post("/logout")
+
+    login(client, coach)
+    assert client.post(f"/inbox/letters/{letter.id}/claim").status_code == 302
+    client.post("/logout")
+    login(client, other)
+    assert "Zonder coach" not in page_of(client, "/inbox/")
+    assert client.get(f"/inbox/letters/{letter.id}").status_code == 404
+    refused = client.post(f"/inbox/letters/{letter.id}/claim", follow_redirects=True)
+    assert refused.status_code == 404
+
+
+def test_a_lost_claim_is_told(client, make_user, coach, clock):
+    other = make_user("Coach Bram", Role.COACH)
+    letter = send_place_letter(make_user("Zonder coach"), clock)
+    login(client, other)
+    page_of(client, f"/inbox/letters/{letter.id}")  # Bram reads it while it is in the pool
+    assert inbox.claim(letter, coach, clock())  # meanwhile Anna takes it
+    db.session.commit()
+    response = client.post(f"/inbox/letters/{letter.id}/claim", follow_redirects=True)
+    assert (
+        response.status_code == 404
+        or "Een andere coach heeft deze brief net genomen" in response.get_data(as_text=True)
+    )
+
+
+def test_concurrent_claims_have_exactly_one_winner(app, make_user, coach, clock):
+    coaches = [coach] + [make_user(f"Coach {n}", Role.COACH) for n in range(3)]
+    letter_id = send_place_letter(make_user("Zonder coach"), clock).id
+    ids = [c.id for c in coaches]
+    barrier = threading.Barrier(len(ids))
+    results: dict[int, bool] = {}
+
+    def claim_as(coach_id: int) -> None:
+        with app.app_context():
+            me, letter = db.session.get(User, coach_id), db.session.get(Letter, letter_id)
+            barrier.wait()
+            results[coach_id] = inbox.claim(letter, me, clock())
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=claim_as, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == [False] * (len(ids) - 1) + [True]
+    winner = next(i for i, won in results.items() if won)
+    db.session.expire_all()
+    assert db.session.get(Letter, letter_id).coach_id == winner
+
+
+def test_routing_follows_assignment_and_absences(make_user, coach, clock):
+    substitute = make_user("Coach Bram", Role.COACH, promise_hours=24)
+    coachee = make_user("Reiziger", coach=coach)
+    assert inbox.routed_coach(coachee, clock()) == coach
+
+    inbox.add_absence(coach, clock() - timedelta(days=1), clock() + timedelta(days=7), substitute)
+    db.session.commit()
+    letter = send_place_letter(coachee, clock)
+    assert letter.coach == substitute and letter.due_at - letter.sent_at == timedelta(hours=24)
+
+    inbox.add_absence(substitute, clock() - timedelta(hours=1), clock() + timedelta(hours=1), None)
+    assert inbox.routed_coach(coachee, clock()) is None  # both away: the pool
+    inbox.add_absence(substitute, clock(), clock() + timedelta(days=9), coach)
+    clock.advance(hours=2)
+    assert inbox.routed_coach(coachee, clock()) is None  # a loop of substitutes ends in the pool
+    clock.advance(days=8)
+    assert inbox.routed_coach(coachee, clock()) == coach  # the absence is over
+
+
+def test_absence_and_promise_are_set_in_the_settings(client, make_user, coach, clock):
+    substitute = make_user("Coach Bram", Role.COACH)
+    login(client, coach)
+    response = client.post(
+        "/inbox/settings", data={"promise-promise_hours": "4", "promise-submit": ""}
+    )
+    assert response.status_code == 302
+    refused = client.post(
+        "/inbox/settings", data={"promise-promise_hours": "0", "promise-submit": ""}
+    )
+    assert refused.status_code == 422 and "van 1 tot 168 uur" in refused.get_data(as_text=True)
+    response = client.post(
+        "/inbox/settings",
+        data={
+            "absence-starts_at": "2026-03-02T08:00",
+            "absence-ends_at": "2026-03-09T18:00",
+            "absence-substitute": str(substitute.id),
+            "absence-submit": "",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert coach.promise_hours == 4
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    assert letter.coach_id == substitute.id
+    assert "Coach Bram" in page_of(client, "/inbox/settings")
+    backwards = client.post(
+        "/inbox/settings",
+        data={
+            "absence-starts_at": "2026-03-09T08:00",
+            "absence-ends_at": "2026-03-02T08:00",
+            "absence-submit": "",
+        },
+    )
+    assert backwards.status_code == 422 and "Het einde ligt na het begin" in backwards.get_data(
+        as_text=True
+    )
+
+
+def test_an_empty_required_section_is_refused_and_the_text_kept(
+    client, make_user, coach, clock, frame
+):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    login(client, coach)
+    first, last = frame.sections[0], frame.sections[-1]
+    response = client.post(
+        f"/inbox/letters/{letter.id}/feedback",
+        data={"action": "send", f"s-{first.id}": "Wat een open brief.", f"s-{last.id}": ""},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Dit deel van het kader hoort bij je feedback" in page
+    assert "Wat een open brief." in page
+    db.session.expire_all()
+    assert letter.answered_at is None
+    assert letter.feedback.text_of(f"s-{first.id}") == "Wat een open brief."  # kept as a draft
+
+
+def test_optional_sections_may_stay_empty(client, make_user, coach, clock, frame):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    login(client, coach)
+    texts = {f"s-{s.id}": "Tekst." for s in frame.sections if s.required}
+    assert len(texts) < len(frame.sections)  # the default frame has an optional section
+    response = client.post(f"/inbox/letters/{letter.id}/feedback", data={"action": "send", **texts})
+    assert response.status_code == 302
+
+
+def test_sent_feedback_cannot_change(client, make_user, coach, clock, frame):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    login(client, coach)
+    texts = {f"s-{s.id}": "Tekst." for s in frame.sections}
+    client.post(f"/inbox/letters/{letter.id}/feedback", data={"action": "send", **texts})
+    late = client.post(
+        f"/inbox/letters/{letter.id}/feedback/s-{frame.sections[0].id}", json={"text": "Anders."}
+    )
+    assert late.status_code == 409
+    again = client.post(f"/inbox/letters/{letter.id}/feedback", data={"action": "send", **texts})
+    assert again.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Feedback.id))) == 1
+
+
+def test_another_coach_cannot_read_or_answer(client, make_user, coach, clock, frame):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    login(client, make_user("Coach Bram", Role.COACH))
+    assert client.get(f"/inbox/letters/{letter.id}").status_code == 404
+    key = f"s-{frame.sections[0].id}"
+    assert (
+        client.post(f"/inbox/letters/{letter.id}/feedback/{key}", json={"text": "x"}).status_code
+        == 404
+    )
+    assert client.post(f"/inbox/letters/{letter.id}/feedback", data={key: "x"}).status_code == 404
+    assert "Reiziger" not in page_of(client, "/inbox/")
+
+
+def test_coachees_have_no_inbox(client, make_user):
+    login(client, make_user("Reiziger"))
+    assert client.get("/inbox/").status_code == 404
+
+
+def test_another_frame_can_be_chosen_before_writing(client, make_user, coach, clock, app):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    short = app.extensions["journey.frames"].frame("kort")
+    login(client, coach)
+    page = page_of(client, f"/inbox/letters/{letter.id}?frame=kort")
+    assert f"Je feedback in het kader ‘{short.name}’" in page
+    texts = {f"s-{s.id}": "Kort." for s in short.sections}
+    client.post(f"/inbox/letters/{letter.id}/feedback?frame=kort", data={"action": "send", **texts})
+    db.session.expire_all()
+    assert letter.feedback.frame_id == "kort" and letter.is_answered
+
+
+def test_free_letters_are_routed_due_and_answered(client, make_user, coach, clock, frame):
+    coachee = make_user("Reiziger", coach=coach)
+    login(client, coachee)
+    form = page_of(client, "/letters/new")
+    draft = db.session.scalars(db.select(Letter).filter_by(kind=LetterKind.FREE)).one()
+    assert f"/letters/{draft.id}/drafts/FIELD" in form
+    saved = client.post(
+        f"/letters/{draft.id}/drafts/body", json={"text": "Vandaag wil ik iets kwijt."}
+    )
+    assert saved.status_code == 200
+    assert "Vandaag wil ik iets kwijt." in page_of(client, "/letters/new")  # the same draft, kept
+    empty = client.post(f"/letters/{draft.id}", data={"action": "send", "body": "  "})
+    assert empty.status_code == 422 and "Je brief is nog leeg" in empty.get_data(as_text=True)
+    sent = client.post(
+        f"/letters/{draft.id}",
+        data={"action": "send", "body": "Vandaag wil ik iets kwijt.", "mood": "4"},
+    )
+    assert sent.headers["Location"] == f"/letters/{draft.id}"
+    db.session.refresh(draft)
+    assert (
+        draft.coach_id == coach.id
+        and draft.due_at == clock.now + timedelta(hours=48)
+        and draft.mood == 4
+    )
+    assert client.post(f"/letters/{draft.id}/drafts/body", json={"text": "x"}).status_code == 404
+    client.post("/logout")
+
+    login(client, coach)
+    assert "vrije brief" in page_of(client, "/inbox/")
+    texts = {f"s-{s.id}": "Dank voor je brief." for s in frame.sections}
+    client.post(f"/inbox/letters/{draft.id}/feedback", data={"action": "send", **texts})
+    db.session.refresh(draft)
+    assert draft.is_answered
+
+
+def test_a_coach_writes_a_free_letter_to_a_coachee(client, make_user, coach, clock):
+    coachee = make_user("Reiziger", coach=coach)
+    login(client, coach)
+    assert "Reiziger" in page_of(client, "/inbox/coachees")
+    refused = client.post(f"/inbox/coachees/{coachee.id}/letter", data={"body": ""})
+    assert refused.status_code == 422
+    assert (
+        client.post(
+            f"/inbox/coachees/{coachee.id}/letter", data={"body": "Hoe gaat het nu?"}
+        ).status_code
+        == 302
+    )
+    letter = db.session.scalars(db.select(Letter)).one()
+    assert letter.from_coach and letter.due_at is None
+    assert "Hoe gaat het nu?" not in page_of(client, "/inbox/")  # it waits for nobody
+    other = make_user("Ander")
+    assert client.post(f"/inbox/coachees/{other.id}/letter", data={"body": "x"}).status_code == 404
+    client.post("/logout")
+
+    login(client, coachee)
+    assert "Brief van Coach Anna" in page_of(client, "/letters")
+    assert "Hoe gaat het nu?" in page_of(client, f"/letters/{letter.id}")
+
+
+def test_a_closed_trajectory_can_be_read_but_not_added_to(client, make_user, coach, clock):
+    coachee = make_user("Reiziger", coach=coach)
+    letter = send_place_letter(coachee, clock)
+    visit = visits.visit_place(coachee, "humor", clock())
+    draft = free_letters.draft(coachee, clock())
+    db.session.commit()
+    login(client, coach)
+    assert client.post(f"/inbox/coachees/{coachee.id}/close").status_code == 302
+    assert client.get(f"/inbox/coachees/{coachee.id}/letter").status_code == 409
+    client.post("/logout")
+
+    login(client, coachee)
+    assert client.get("/places/humor").status_code == 302
+    assert client.post(f"/visits/{visit.id}/drafts/q-x", json={"text": "x"}).status_code == 409
+    assert client.post(f"/letters/{draft.id}/drafts/body", json={"text": "x"}).status_code == 409
+    assert client.get(f"/letters/{letter.id}").status_code == 200
+    assert "afgesloten" in page_of(client, "/dossier")
+
+
+def count_queries(app, client, url: str) -> int:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page_of(client, url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def add_letters(coach: User, coachees: list[User], count: int, clock) -> None:
+    rows = [
+        {
+            "kind": LetterKind.FREE,
+            "from_coach": False,
+            "coachee_id": coachees[n % len(coachees)].id,
+            "coach_id": coach.id if n % 3 else None,
+            "body": f"Brief {n}",
+            "body_version": 1,
+            "created_at": clock(),
+            "sent_at": clock() - timedelta(minutes=n),
+            "due_at": clock() + timedelta(hours=48) - timedelta(minutes=n),
+            "note": "",
+        }
+        for n in range(count)
+    ]
+    db.session.execute(insert(Letter), rows)
+    db.session.commit()
+
+
+def test_the_inbox_needs_the_same_few_queries_for_5_or_5000_letters(
+    app, client, make_user, coach, clock
+):
+    coachees = [make_user(f"Coachee {n}", coach=coach) for n in range(3)]
+    login(client, coach)
+    add_letters(coach, coachees, 5, clock)
+    few = count_queries(app, client, "/inbox/")
+    add_letters(coach, coachees, 4995, clock)
+    many = count_queries(app, client, "/inbox/")
+    page = page_of(client, "/inbox/?page=3")
+    assert many == few <= 6
+    assert "Pagina 3 van 200" in page

@@ -8,42 +8,21 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import Length, Optional
 
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from .forms import PSEUDONYM_PATTERN, strip
+from .forms import ROLE_NAMES, email_field, pseudonym_field
 from .models import Role, User
 
-STAFF_ROLES = {
-    Role.COACH: _l("coach"),
-    Role.TRAINEE: _l("coach in opleiding"),
-    Role.SUPERVISOR: _l("supervisor"),
-    Role.ADMIN: _l("beheerder"),
-}
+STAFF_ROLES = {role: name for role, name in ROLE_NAMES.items() if role != Role.COACHEE}
 POOL = ""  # the choice of the shared pool in AssignCoachForm
 
 
 class StaffForm(FlaskForm):
     """A new staff account; an empty password means Journey makes one up."""
 
-    pseudonym = StringField(
-        _l("Schuilnaam"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Kies een schuilnaam.")),
-            Length(2, 40, _l("Een schuilnaam heeft 2 tot 40 tekens.")),
-            Regexp(PSEUDONYM_PATTERN, message=_l("Gebruik letters, cijfers, spaties, . - of '.")),
-        ],
-    )
-    email = StringField(
-        _l("E-mailadres (mag leeg blijven)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dit lijkt geen e-mailadres.")),
-        ],
-    )
+    pseudonym = pseudonym_field()
+    email = email_field()
     role = SelectField(
         _l("Rol"),
         choices=[SelectChoice(role.value, label) for role, label in STAFF_ROLES.items()],

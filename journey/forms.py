@@ -30,6 +30,7 @@ from wtforms.validators import (
 
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from .letters import MOOD_MAX, MOOD_MIN
+from .models import Role
 from .worlds import Place
 
 PSEUDONYM_PATTERN = r"^[\w][\w .\-']*$"
@@ -39,8 +40,18 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class RegisterForm(FlaskForm):
-    pseudonym = StringField(
+ROLE_NAMES = {
+    Role.COACHEE: _l("coachee"),
+    Role.COACH: _l("coach"),
+    Role.TRAINEE: _l("coach in opleiding"),
+    Role.SUPERVISOR: _l("supervisor"),
+    Role.ADMIN: _l("beheerder"),
+}
+
+
+def pseudonym_field() -> StringField:
+    """A pseudonym: 2 to 40 letters, digits, spaces and a few signs."""
+    return StringField(
         _l("Schuilnaam"),
         filters=[strip],
         validators=[
@@ -49,6 +60,23 @@ class RegisterForm(FlaskForm):
             Regexp(PSEUDONYM_PATTERN, message=_l("Gebruik letters, cijfers, spaties, . - of '.")),
         ],
     )
+
+
+def email_field() -> StringField:
+    """An optional e-mail address."""
+    return StringField(
+        _l("E-mailadres (mag leeg blijven)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dit lijkt geen e-mailadres.")),
+        ],
+    )
+
+
+class RegisterForm(FlaskForm):
+    pseudonym = pseudonym_field()
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[
@@ -64,15 +92,7 @@ class RegisterForm(FlaskForm):
         _l("Wachtwoord nog een keer"),
         validators=[EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
     )
-    email = StringField(
-        _l("E-mailadres (mag leeg blijven)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=254),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dit lijkt geen e-mailadres.")),
-        ],
-    )
+    email = email_field()
     invitation_code = StringField(
         _l("Uitnodigingscode van je coach (mag leeg blijven)"), validators=[Length(max=20)]
     )

@@ -19,8 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
 from ..extensions import db
-from ..forms import ActionForm, LoginForm, RegisterForm
-from ..models import Role
+from ..forms import ROLE_NAMES, ActionForm, LoginForm, RegisterForm
 from ..web import now
 
 bp = Blueprint("auth", __name__)
@@ -99,14 +98,4 @@ def logout():
 @login_required
 def account():
     promise = current_user.promise_hours or current_app.config["DEFAULT_PROMISE_HOURS"]
-    return render_template("auth/account.html", role_names=role_names(), promise_hours=promise)
-
-
-def role_names() -> dict[str, str]:
-    return {
-        Role.COACHEE: _("coachee"),
-        Role.COACH: _("coach"),
-        Role.TRAINEE: _("coach in opleiding"),
-        Role.SUPERVISOR: _("supervisor"),
-        Role.ADMIN: _("beheerder"),
-    }
+    return render_template("auth/account.html", role_names=ROLE_NAMES, promise_hours=promise)

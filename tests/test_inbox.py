@@ -86,7 +86,9 @@ def test_the_whole_loop(client, app, make_user, coach, clock, world, frame):
     texts[f"c-{question.id}"] = "Thuis, wat een mooi woord."
     clock.advance(hours=3)
     sent = client.post(f"/inbox/letters/{letter.id}/feedback", data={"action": "send", **texts})
-    assert sent.status_code == 302
+    assert sent.headers["Location"] == f"/inbox/letters/{letter.id}"
+    shown = page_of(client, sent.headers["Location"])
+    assert "Thuis, wat een mooi woord." in shown and "<textarea" not in shown
     db.session.refresh(letter)
     assert letter.answered_at == clock.now
     assert letter.feedback.sent_at - letter.sent_at == timedelta(hours=5)  # the response time

@@ -155,7 +155,7 @@ def send_feedback(letter_id: int):
         db.session.commit()
         name = letter.coachee.pseudonym
         flash(_("Je feedback is verstuurd; %(name)s krijgt er bericht van.", name=name), "success")
-        return redirect(url_for("inbox.index"))
+        return redirect(url_for("inbox.letter", letter_id=letter.id))
     _save_parts(feedback, texts)
     db.session.commit()
     if form.errors:

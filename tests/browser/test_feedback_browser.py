@@ -74,3 +74,19 @@ def test_feedback_draft_survives_a_lost_connection(live_server, context, page):
     )
     assert stored_feedback(live_server) == [OPENING + MORE]
     assert journey_keys(page) == []
+
+
+def test_sending_feedback_leaves_nothing_unsaved_behind(live_server, page):
+    letter_id = a_letter_for_a_coach(live_server)
+    log_in(page, live_server, "Coach Anna")
+    page.goto(f"{live_server.url}/inbox/letters/{letter_id}")
+    for area in page.locator("form[data-drafts] textarea[data-field^='s-']").all():
+        area.fill(OPENING)  # sent at once, before any autosave could confirm
+    page.locator("button[value=send]").click()
+    expect(page.locator(".feedback")).to_contain_text(OPENING)
+    assert journey_keys(page) == []
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.locator("header form[data-logout] button").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    assert dialogs == []

@@ -70,6 +70,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # trajectory closed
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # set once two-factor is on
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 ends sessions
 
     coach: Mapped[User | None] = relationship(remote_side=[id])
 
@@ -233,3 +237,25 @@ class FeedbackPart(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     feedback: Mapped[Feedback] = relationship(back_populates="parts")
+
+
+class AccessLog(db.Model):
+    """Who read whose dossier or letter, and when; never the text. Rows are only added.
+
+    ``subject_id`` is the coachee whose writing was read; ``actor_id`` who read it
+    (None once that account was erased); ``what`` names the page or export.
+    """
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(40))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    subject_name: Mapped[str] = mapped_column(String(40))
+    what: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column()

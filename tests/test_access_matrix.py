@@ -1,0 +1,415 @@
+"""Every route, asked by every kind of visitor: one table says what each one gets.
+
+The principle (DESIGN.md, "Data promises"): what an actor may not see answers
+404, exactly like what does not exist; anonymous visitors are sent to the login
+page (302), or get 401 JSON from the autosave endpoints; what an actor may see
+answers 200, a successful POST 302, and a correct refusal 409 or 422.
+
+Each actor gets a fresh database with the same fixed cast, walks every rule of
+``app.url_map`` (GET when the rule allows it, else POST), and the answers are
+compared with EXPECTED. A route without a row, or a row without a route, fails.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import argon2
+import pytest
+
+from journey import accounts, free_letters, inbox, visits
+from journey.extensions import db
+from journey.models import Role, User
+
+from .conftest import login
+
+PLACE, DRAFT_PLACE = "veilige-haven", "stille-vijver"
+
+ACTORS = (
+    "anonymous",
+    "coachee_a",  # assigned to coach_a
+    "coachee_b",  # assigned to coach_b
+    "coach_a",
+    "coach_b",  # "another coach" for everything of coachee_a
+    "trainee",
+    "supervisor",
+    "admin",
+)
+GROUPS = {"coachees": ("coachee_a", "coachee_b"), "coaches": ("coach_a", "coach_b")}
+LOGIN = 302  # anonymous visitors are sent to /login (checked)
+NO_SESSION = 401  # anonymous autosave: JSON that says the session is gone
+
+
+def row(default: int = 404, *, anonymous: int = LOGIN, **statuses: int) -> dict[str, int]:
+    """Expected statuses: ``default`` for every signed-in actor not named, ``anonymous``
+    for visitors; names may be actors or the groups ``coachees`` and ``coaches``."""
+    table = dict.fromkeys(ACTORS[1:], default)
+    table["anonymous"] = anonymous
+    for name, status in statuses.items():
+        for actor in GROUPS.get(name, (name,)):
+            if actor not in table:
+                raise KeyError(f"unknown actor {actor!r}")
+            table[actor] = status
+    return table
+
+
+# endpoint -> {actor: status}, with the URL filled from PARAMS (objects of coachee A).
+EXPECTED: dict[str, dict[str, int]] = {
+    # who you are
+    "journey.home": row(302, anonymous=200),  # the welcome page, or on to your own start
+    "auth.login": row(302, anonymous=200),  # signed in already: on to your start
+    "auth.register": row(302, anonymous=200),  # signed in already: on to your start
+    "auth.logout": row(302),
+    "auth.account": row(200),
+    "auth.login_code": row(302),  # no password was just accepted: back to /login
+    "auth.keep_alive": row(200, anonymous=NO_SESSION),
+    "auth.two_factor_setup": row(200),  # nobody has it on here (conftest: required for none)
+    "auth.two_factor_off": row(302),  # it is off: back to /account
+    # the coachee's journey
+    "journey.world_map": row(coachees=200),
+    "journey.place": row(coachees=200),  # places belong to the world, not to A
+    "journey.submit": row(coachee_a=302),  # A's draft visit, saved
+    "journey.save_draft": row(coachee_a=200, anonymous=NO_SESSION),
+    "journey.letters_list": row(coachees=200),
+    "journey.letter": row(coachee_a=200),  # A's sent place letter
+    "journey.free_letter": row(coachees=200),
+    "journey.send_free_letter": row(coachee_a=302),  # A's free-letter draft, saved
+    "journey.save_free_letter_draft": row(coachee_a=200, anonymous=NO_SESSION),
+    # the coach's inbox
+    "inbox.index": row(coaches=200),
+    "inbox.letter": row(coach_a=200),
+    "inbox.claim": row(coach_a=302),  # already theirs: back to the letter
+    "inbox.save_feedback": row(coach_a=409, anonymous=NO_SESSION),  # the feedback was sent
+    "inbox.send_feedback": row(coach_a=302),  # the feedback was sent: back to the letter
+    "inbox.coachees": row(coaches=200),
+    "inbox.write_letter": row(coach_a=200),
+    "inbox.close_trajectory": row(coach_a=302),
+    "inbox.settings": row(coaches=200),
+    "inbox.delete_absence": row(coach_a=302),  # coach A's own absence
+    # the dossier
+    "dossier.own": row(coachees=200),
+    "dossier.export_own": row(coachees=200),
+    "dossier.show": row(coachee_a=200, coach_a=200),
+    "dossier.export": row(coachee_a=200, coach_a=200),
+    # administration
+    "admin.index": row(admin=200),
+    "admin.new_staff": row(admin=200),
+    "admin.invitation_codes": row(admin=200),
+    "admin.renew_code": row(admin=302),
+    "admin.coachees": row(admin=200),
+    "admin.assign_coach": row(admin=302),  # an empty form keeps the coach as it was
+    "admin.access_log_search": row(admin=200),
+    # the coachee's own data
+    "privacy.index": row(coachees=200),
+    "privacy.archive": row(coachees=200),
+    "privacy.erase": row(coachees=200),  # GET: the form that asks for the password
+}
+
+# The same routes with other objects: (endpoint, URL values that differ, statuses).
+PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
+    # B's things are B's and B's coach's
+    ("journey.letter", {"letter_id": "b.letter"}, row(coachee_b=200)),
+    ("inbox.letter", {"letter_id": "b.letter"}, row(coach_b=200)),
+    ("dossier.show", {"coachee_id": "b.coachee"}, row(coachee_b=200, coach_b=200)),
+    ("dossier.export", {"coachee_id": "b.coachee"}, row(coachee_b=200, coach_b=200)),
+    ("inbox.write_letter", {"coachee_id": "b.coachee"}, row(coach_b=200)),
+    ("inbox.save_feedback", {"letter_id": "b.waiting"}, row(coach_b=200, anonymous=NO_SESSION)),
+    # a coach's free letter to A: A reads it, A's coach holds it, nobody answers it
+    ("journey.letter", {"letter_id": "a.coach_letter"}, row(coachee_a=200)),
+    ("inbox.letter", {"letter_id": "a.coach_letter"}, row(coach_a=200)),
+    ("inbox.save_feedback", {"letter_id": "a.coach_letter"}, row(anonymous=NO_SESSION)),
+    # A's sent free letter, waiting for an answer
+    ("journey.letter", {"letter_id": "a.waiting"}, row(coachee_a=200)),
+    ("inbox.letter", {"letter_id": "a.waiting"}, row(coach_a=200)),
+    ("journey.save_free_letter_draft", {"letter_id": "a.waiting"}, row(anonymous=NO_SESSION)),
+    # A's unsent free letter is read by nobody, A included, outside the letter form
+    ("journey.letter", {"letter_id": "a.free_draft"}, row()),
+    ("inbox.letter", {"letter_id": "a.free_draft"}, row()),
+    ("inbox.save_feedback", {"letter_id": "a.free_draft"}, row(anonymous=NO_SESSION)),
+    # A's sent visit cannot change any more
+    (
+        "journey.save_draft",
+        {"visit_id": "a.sent_visit", "field": "a.sent_visit.field"},
+        row(coachee_a=409, anonymous=NO_SESSION),
+    ),
+    ("journey.submit", {"visit_id": "a.sent_visit"}, row(coachee_a=302)),
+    # the pool: every coach reads a pool letter; its writer's dossier only once a coach holds
+    # one of their letters
+    ("inbox.letter", {"letter_id": "pool.letter"}, row(coaches=200)),
+    ("dossier.show", {"coachee_id": "pool.coachee"}, row()),
+    ("inbox.write_letter", {"coachee_id": "pool.coachee"}, row()),
+    # what does not exist looks like what one may not see
+    ("journey.letter", {"letter_id": "missing"}, row()),
+    ("inbox.letter", {"letter_id": "missing"}, row()),
+    ("dossier.show", {"coachee_id": "missing"}, row()),
+    ("journey.place", {"place_id": "missing.place"}, row()),
+    ("dossier.export_own", {"fmt": "fmt.docx"}, row()),
+    # staff have no dossier, and only coachees have a coach
+    ("dossier.show", {"coachee_id": "coach_a"}, row()),
+    ("dossier.show", {"coachee_id": "admin"}, row()),
+    ("admin.assign_coach", {"coachee_id": "coach_a"}, row()),
+    ("admin.renew_code", {"coach_id": "a.coachee"}, row()),
+]
+
+# URL parameter -> the cast's value (Cast.values) it is filled with.
+PARAMS = {
+    "letter_id": "a.letter",
+    "visit_id": "a.visit",
+    "place_id": "a.visit.place",
+    "field": "a.visit.field",
+    "coachee_id": "a.coachee",
+    "coach_id": "coach_a",
+    "absence_id": "a.absence",
+    "key": "a.letter.key",
+    "fmt": "fmt.json",
+}
+PARAMS_FOR = {
+    "journey.send_free_letter": {"letter_id": "a.free_draft"},
+    "journey.save_free_letter_draft": {"letter_id": "a.free_draft", "field": "a.free_draft.field"},
+}
+JSON_BODY = {
+    "journey.save_draft",
+    "journey.save_free_letter_draft",
+    "inbox.save_feedback",
+    "auth.keep_alive",
+}
+LAST = ("inbox.close_trajectory", "auth.logout")  # they change what comes after them
+SKIPPED = {"static"}
+
+
+@functools.cache
+def quick_hash(password: str) -> str:
+    """An argon2id hash made with the lowest cost: the same check, none of the wait."""
+    return argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch):
+    """Accounts get cheap password hashes here (the real cost is for attackers, and
+    test_auth tests it); logging in still checks the password."""
+    if hasattr(accounts, "hash_password"):
+        monkeypatch.setattr(accounts, "hash_password", quick_hash)
+    yield
+    forget = getattr(getattr(accounts, "_dummy_hash", None), "cache_clear", None)
+    if forget:  # a cheap dummy hash must not outlive these tests (login timing)
+        forget()
+
+
+@dataclass
+class Cast:
+    users: dict[str, User]
+    values: dict[str, object]
+
+
+def sign_in(client, user: User) -> None:
+    """Log ``user`` in through the login form (conftest's ``login``) and check it worked."""
+    response = login(client, user)
+    assert response.status_code == 302, f"could not log in as {user.pseudonym}"
+    with client.session_transaction() as session:
+        assert session.get("_user_id") == str(user.id), f"{user.pseudonym} is not logged in"
+
+
+def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dict[str, object]:
+    """One coachee's things: a sent place letter with sent feedback, a waiting free letter,
+    a free-letter draft, a draft visit with an answer, a coach's letter; the coach's absence."""
+    place, draft_place = world.place(PLACE), world.place(DRAFT_PLACE)
+    sent_visit = visits.visit_place(coachee, PLACE, clock())
+    letter = visits.send_letter(
+        sent_visit, {place.questions[0].id: "Bij de zee voel ik me thuis."}, 6, "", clock(), 48
+    )
+    feedback = inbox.feedback_draft(letter, coach, frame, clock())
+    texts = {f"s-{section.id}": "Dank voor je brief." for section in frame.sections}
+    inbox.send_feedback(feedback, texts, frame, clock())
+    waiting = free_letters.draft(coachee, clock())
+    free_letters.send(waiting, "Vandaag wil ik iets kwijt.", 5, "", clock(), 48)
+    free_draft = free_letters.draft(coachee, clock())
+    free_letters.save_body(free_draft, "Nog niet af.", clock())
+    visit = visits.visit_place(coachee, DRAFT_PLACE, clock())
+    visits.save_draft(visit, draft_place.questions[0].id, "Een concept.", clock())
+    coach_letter = free_letters.write_to_coachee(coach, coachee, "Hoe gaat het nu?", clock())
+    later = clock() + timedelta(days=30)
+    absence = inbox.add_absence(coach, later, later + timedelta(days=1), None)
+    db.session.commit()
+    return {
+        f"{side}.coachee": coachee.id,
+        f"{side}.letter": letter.id,
+        f"{side}.letter.key": f"s-{frame.sections[0].id}",
+        f"{side}.sent_visit": sent_visit.id,
+        f"{side}.sent_visit.field": f"q-{place.questions[0].id}",
+        f"{side}.waiting": waiting.id,
+        f"{side}.free_draft": free_draft.id,
+        f"{side}.free_draft.field": "body",
+        f"{side}.visit": visit.id,
+        f"{side}.visit.place": DRAFT_PLACE,
+        f"{side}.visit.field": f"q-{draft_place.questions[0].id}",
+        f"{side}.coach_letter": coach_letter.id,
+        f"{side}.absence": absence.id,
+    }
+
+
+@pytest.fixture
+def cast(app, make_user, clock) -> Cast:
+    world, frame = app.extensions["journey.world"], app.extensions["journey.frames"].default
+    coach_a = make_user("Coach Anna", Role.COACH)
+    coach_b = make_user("Coach Bram", Role.COACH)
+    users = {
+        "coachee_a": make_user("Reiziger A", coach=coach_a),
+        "coachee_b": make_user("Reiziger B", coach=coach_b),
+        "coach_a": coach_a,
+        "coach_b": coach_b,
+        "trainee": make_user("Leerling Lot", Role.TRAINEE),
+        "supervisor": make_user("Supervisor Sam", Role.SUPERVISOR),
+        "admin": make_user("Beheerder Bo", Role.ADMIN),
+    }
+    values: dict[str, object] = {name: user.id for name, user in users.items()}
+    values |= {"missing": 999_999, "missing.place": "nergens", "fmt.json": "json"}
+    values |= {"fmt.docx": "docx"}
+    for side in ("a", "b"):
+        coachee, coach = users[f"coachee_{side}"], users[f"coach_{side}"]
+        values |= a_journey(side, coachee, coach, world, frame, clock)
+    pool = make_user("Reiziger Pool")  # no coach: the shared pool
+    pool_visit = visits.visit_place(pool, PLACE, clock())
+    answer = {world.place(PLACE).questions[0].id: "Zonder coach."}
+    values["pool.letter"] = visits.send_letter(pool_visit, answer, None, "", clock(), 48).id
+    values["pool.coachee"] = pool.id
+    db.session.commit()
+    return Cast(users, values)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    endpoint: str
+    method: str
+    url: str
+    expected: int
+    got: int | str
+
+    def __str__(self) -> str:
+        return f"{self.endpoint}: {self.method} {self.url} expected {self.expected}, got {self.got}"
+
+
+def walk_order(app) -> list:
+    """The rules to ask: GETs first, then POSTs, and the ones in LAST at the very end."""
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED]
+
+    def order(rule) -> tuple:
+        last = LAST.index(rule.endpoint) if rule.endpoint in LAST else -1
+        return (last, "GET" not in rule.methods, rule.endpoint, rule.rule)
+
+    return sorted(rules, key=order)
+
+
+def url_values(rule, cast: Cast, overrides: dict[str, str]) -> dict[str, object]:
+    names = {**PARAMS, **PARAMS_FOR.get(rule.endpoint, {}), **overrides}
+    missing = sorted(rule.arguments - names.keys())
+    if missing:
+        raise LookupError(
+            f"{rule.endpoint}: no value for URL parameter(s) {', '.join(missing)}; "
+            "add them to PARAMS (or PARAMS_FOR) in tests/test_access_matrix.py"
+        )
+    return {name: cast.values[names[name]] for name in rule.arguments}
+
+
+def request_of(app, rule, values: dict[str, object]) -> tuple[str, str]:
+    """The method and URL to ask ``rule`` with: GET when it allows GET, else POST."""
+    method = "GET" if "GET" in rule.methods else "POST"
+    return method, app.url_map.bind("localhost").build(rule.endpoint, values, method=method)
+
+
+def send(client, endpoint: str, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    if endpoint in JSON_BODY:
+        return client.post(url, json={"text": "x"})
+    return client.post(url, data={})
+
+
+def check(app, client, rule, cast: Cast, expected: dict[str, int], actor: str, overrides=None):
+    """Ask one rule as ``actor``; returns an Outcome when the answer is not the expected one."""
+    try:
+        method, url = request_of(app, rule, url_values(rule, cast, overrides or {}))
+    except LookupError as problem:
+        return Outcome(rule.endpoint, "?", rule.rule, expected[actor], str(problem))
+    try:
+        response = send(client, rule.endpoint, method, url)
+    except Exception as error:  # the app raised: report it with the rest
+        db.session.rollback()
+        got = f"an exception, {type(error).__name__}: {error}"
+        return Outcome(rule.endpoint, method, url, expected[actor], got)
+    got: int | str = response.status_code
+    if actor == "anonymous" and got == 302:
+        location = urlsplit(response.headers["Location"]).path
+        got = 302 if location == "/login" else f"302 to {location} (not /login)"
+    if got == NO_SESSION and response.get_json(silent=True) is None:
+        got = "401 without JSON"
+    if got == expected[actor]:
+        return None
+    return Outcome(rule.endpoint, method, url, expected[actor], got)
+
+
+def signed_in_as(client, user: User | None) -> None:
+    """Make sure the client is (still) signed in as ``user``; a POST /logout ends it."""
+    if user is None:
+        return
+    with client.session_transaction() as session:
+        if session.get("_user_id") == str(user.id):
+            return
+    sign_in(client, user)
+
+
+def test_every_route_has_a_row_and_every_row_a_route(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - SKIPPED
+    problems = [
+        f"{endpoint} has no row: add it to EXPECTED in tests/test_access_matrix.py"
+        for endpoint in sorted(endpoints - EXPECTED.keys())
+    ]
+    problems += [
+        f"EXPECTED has a row for {e}, a route the app does not have"
+        for e in sorted(EXPECTED.keys() - endpoints)
+    ]
+    named = {endpoint for endpoint, _, _ in PROBES} | JSON_BODY | set(LAST) | PARAMS_FOR.keys()
+    problems += [
+        f"PROBES, JSON_BODY, LAST or PARAMS_FOR name {e}, a route the app does not have"
+        for e in sorted(named - endpoints)
+    ]
+    problems += [
+        f"EXPECTED[{endpoint!r}] names {sorted(statuses)}, not every actor: use row()"
+        for endpoint, statuses in EXPECTED.items()
+        if set(statuses) != set(ACTORS)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_actor_gets_what_the_table_says(app, client, cast, actor):
+    user = cast.users.get(actor)
+    rules = walk_order(app)
+    by_endpoint = {rule.endpoint: rule for rule in rules}
+    wrong: list[str] = []
+
+    # the probes first: nothing they change matters to the table
+    for endpoint, overrides, statuses in PROBES:
+        if endpoint not in by_endpoint:
+            wrong.append(f"(probe {overrides}) {endpoint}: the app has no such route")
+            continue
+        signed_in_as(client, user)
+        outcome = check(app, client, by_endpoint[endpoint], cast, statuses, actor, overrides)
+        if outcome:
+            wrong.append(f"(probe {overrides}) {outcome}")
+
+    for rule in rules:
+        if rule.endpoint not in EXPECTED:
+            wrong.append(
+                f"{rule.endpoint} ({rule.rule}) has no row: "
+                "add it to EXPECTED in tests/test_access_matrix.py"
+            )
+            continue
+        signed_in_as(client, user)
+        outcome = check(app, client, rule, cast, EXPECTED[rule.endpoint], actor)
+        if outcome:
+            wrong.append(str(outcome))
+
+    assert not wrong, f"{actor}:\n  " + "\n  ".join(wrong)

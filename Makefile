@@ -15,6 +15,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check journey tests
 	$(BIN)/ruff format --check journey tests
+	$(BIN)/bandit --quiet --recursive journey --severity-level medium
 	$(BIN)/journey check-world worlds/*.yaml
 	$(BIN)/pytest
 

@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 
-from . import config
-from .extensions import babel, csrf, db, login_manager, migrate
+from . import config, crypto, database
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .frames import load_frames
 from .models import render_migration_item
 from .worlds import load_world
@@ -32,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config.setdefault("CLOCK", lambda: datetime.now(UTC))
+    config.apply_environment(app.config)  # raises RuntimeError on unsafe production config
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(
         app.config["DATABASE_URL"], app.instance_path
     )
@@ -40,10 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["journey.world"] = load_world(app.config["WORLD"], static_dir=app.static_folder)
     app.extensions["journey.frames"] = load_frames(app.config["FRAMES"])
 
-    db.init_app(app)
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+    crypto.init_app(app)
+    database.init_app(app)
     migrate.init_app(
         app,
         db,
@@ -53,20 +51,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
     from . import web
-    from .blueprints import admin, auth, dossier, inbox, journey
+    from .blueprints import admin, auth, dossier, inbox, journey, privacy
 
     web.init_app(app)
-    for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, admin.bp):
+    for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, privacy.bp, admin.bp):
         app.register_blueprint(blueprint)
     return app
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """SQLite: enforce foreign keys, write-ahead log, wait instead of failing when busy."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()

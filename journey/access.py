@@ -17,8 +17,11 @@ from .worlds import Place, World
 
 def own_visit(user: User, visit_id: int) -> Visit:
     """The coachee's own visit to write in; 404 for anybody else's or a missing one,
-    409 when the coachee's trajectory was closed."""
-    visit = db.session.get(Visit, visit_id)
+    409 when the coachee's trajectory was closed.
+
+    The visit's row stays locked until the request commits, so two saves of its
+    drafts (two tabs, two devices) take turns instead of overwriting each other."""
+    visit = db.session.get(Visit, visit_id, with_for_update=True)
     if visit is None or visit.coachee_id != user.id:
         abort(404)
     _refuse_when_closed(user)
@@ -44,8 +47,9 @@ def own_letter(user: User, letter_id: int) -> Letter:
 
 
 def own_draft(user: User, letter_id: int) -> Letter:
-    """The coachee's own unsent free letter; 404 otherwise (and for a closed trajectory)."""
-    letter = db.session.get(Letter, letter_id)
+    """The coachee's own unsent free letter, locked for writing like ``own_visit``;
+    404 otherwise (and 409 for a closed trajectory)."""
+    letter = db.session.get(Letter, letter_id, with_for_update=True)
     if letter is None or letter.coachee_id != user.id or letter.is_sent or letter.from_coach:
         abort(404)
     _refuse_when_closed(user)
@@ -85,9 +89,12 @@ def dossier_coachee(user: User, coachee_id: int | None = None) -> User:
     return coachee
 
 
-def coach_letter(user: User, letter_id: int) -> Letter:
-    """A sent letter for a coach: one addressed to them, or one waiting in the pool; else 404."""
-    letter = db.session.get(Letter, letter_id)
+def coach_letter(user: User, letter_id: int, *, for_update: bool = False) -> Letter:
+    """A sent letter for a coach: one addressed to them, or one waiting in the pool; else 404.
+
+    With ``for_update`` the letter's row stays locked until the request commits, so
+    two saves of its feedback take turns."""
+    letter = db.session.get(Letter, letter_id, with_for_update=for_update)
     if letter is None or not letter.is_sent or not user.has_role(Role.COACH):
         abort(404)
     in_pool = letter.coach_id is None and not letter.from_coach

@@ -1,17 +1,26 @@
 """Accounts: registering, signing in, and the codes that tie a coachee to a coach.
 
-Operations take plain values and the current time; the request commits.
+Also the rules of signing in safely: password hashing (argon2id) and the password
+policy, locking an account after failed attempts, two-factor codes (TOTP) and
+when a session has to end. Operations take plain values and the current time;
+the request commits.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
+from importlib import resources
 
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from .extensions import db
 from .models import Role, User
@@ -19,6 +28,13 @@ from .models import Role, User
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+MAX_FAILED_LOGINS = 5  # failed attempts in a row that lock an account
+LOCK_TIME = timedelta(minutes=15)
+TOTP_STEP_SECONDS = 30
+TOTP_WINDOW = 1  # codes of one step before and after now are accepted too
+COMMON_PASSWORD_FILES = ("common-passwords.txt.gz", "common-passwords-nl.txt")
+
+_hasher = PasswordHasher()  # argon2id with the library's defaults (m=64 MiB, t=3, p=4)
 
 
 class AccountProblem(Exception):
@@ -73,7 +89,7 @@ def create_account(
         pseudonym=pseudonym.strip(),
         login_name=login_name(pseudonym),
         email=(email or "").strip() or None,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
         coach=coach,
         created_at=now,
@@ -101,18 +117,224 @@ def register_coachee(
 
 
 def authenticate(pseudonym: str, password: str) -> User | None:
-    """The account with this pseudonym and password, or None."""
+    """The account with this pseudonym and password, or None.
+
+    Only checks the password (to confirm it before a grave step): it neither counts
+    failures nor looks at a lock. Signing in goes through ``check_login``.
+    """
     user = find_by_pseudonym(pseudonym)
     if user is None:
-        # Spend the same time as a real check, so timing does not reveal pseudonyms.
-        check_password_hash(_dummy_hash(), password)
+        verify_password(_dummy_hash(), password)  # same time as a real check
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if confirm_password(user, password) else None
+
+
+def confirm_password(user: User, password: str) -> bool:
+    """True when ``password`` is the user's password."""
+    return verify_password(user.password_hash, password)[0]
+
+
+# --- passwords ---------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (``$argon2id$...``)."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> tuple[bool, bool]:
+    """Whether ``password`` matches ``password_hash``, and whether to hash it anew.
+
+    Hashes made before argon2id (werkzeug's ``scrypt:``/``pbkdf2:``) still verify and
+    always need a new hash; so does an argon2 hash with weaker parameters.
+    """
+    if password_hash.startswith("$argon2"):
+        try:
+            _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False, False
+        return True, _hasher.check_needs_rehash(password_hash)
+    try:
+        matches = check_password_hash(password_hash, password)
+    except ValueError:  # not a hash werkzeug knows
+        matches = False
+    return matches, matches
 
 
 @functools.cache
 def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+    return hash_password(secrets.token_hex(16))
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The lower-cased passwords of the lists in ``journey/data`` (see its README)."""
+    folder = resources.files("journey") / "data"
+    words: set[str] = set()
+    for name in COMMON_PASSWORD_FILES:
+        raw = (folder / name).read_bytes()
+        text = gzip.decompress(raw) if name.endswith(".gz") else raw
+        lines = text.decode("utf-8", errors="replace").splitlines()
+        words.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(words)
+
+
+def password_problem(password: str, pseudonym: str = "") -> str | None:
+    """Why ``password`` may not be chosen, or None when it may.
+
+    Returns ``too_short``, ``too_long``, ``common`` (on a list of common passwords,
+    case ignored) or ``like_pseudonym`` (it contains the pseudonym). No rules on
+    which kinds of characters it must have.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return "too_short"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return "too_long"
+    lowered = password.strip().lower()
+    if lowered in common_passwords():
+        return "common"
+    name = login_name(pseudonym)
+    if len(name) >= 3 and name in password.casefold():
+        return "like_pseudonym"
+    return None
+
+
+# --- signing in ----------------------------------------------------------------
+
+
+class LoginRefused(Exception):
+    """Signing in was refused; ``kind`` is ``wrong`` (unknown pseudonym or wrong
+    password or code) or ``locked`` (too many failed attempts)."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def check_login(pseudonym: str, password: str, now: datetime) -> User:
+    """The account with this pseudonym and password, when it is not locked.
+
+    A wrong password counts as a failed attempt; a right one gets a fresh hash when
+    its hash is old. Raises LoginRefused('wrong') or LoginRefused('locked').
+    """
+    user = find_by_pseudonym(pseudonym)
+    if user is None:
+        verify_password(_dummy_hash(), password)  # same time as a real check
+        raise LoginRefused("wrong")
+    matches, needs_rehash = verify_password(user.password_hash, password)
+    if is_locked(user, now):
+        raise LoginRefused("locked")
+    if not matches:
+        record_failed_login(user, now)
+        raise LoginRefused("wrong")
+    if needs_rehash:
+        user.password_hash = hash_password(password)
+    return user
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """True while the account is locked after too many failed attempts."""
+    return user.locked_until is not None and now < user.locked_until
+
+
+def record_failed_login(user: User, now: datetime) -> bool:
+    """Count a failed attempt (wrong password or code); the fifth in a row locks the
+    account for ``LOCK_TIME``. Returns True when the account is locked now."""
+    user.failed_logins = User.failed_logins + 1  # in SQL: safe with parallel attempts
+    db.session.flush()
+    if user.failed_logins < MAX_FAILED_LOGINS:
+        return False
+    user.failed_logins = 0
+    user.locked_until = now + LOCK_TIME
+    db.session.flush()
+    return True
+
+
+def record_login(user: User) -> None:
+    """A complete, successful login: the count of failed attempts starts again."""
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()
+
+
+# --- two-factor codes (TOTP) -----------------------------------------------------
+
+
+def two_factor_required(user: User, roles: tuple[str, ...] | list[str]) -> bool:
+    """True when the user's role (one of ``roles``) must log in with a code."""
+    return user.role in roles
+
+
+def new_totp_secret() -> str:
+    """A fresh random TOTP secret in base32 (160 bits)."""
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, pseudonym: str, issuer: str) -> str:
+    """The ``otpauth://`` address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=pseudonym, issuer_name=issuer)
+
+
+def totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step (``TOTP_STEP_SECONDS`` long) whose code ``code`` is, or None.
+
+    Accepts the codes of the current step and of ``TOTP_WINDOW`` steps either side;
+    spaces in ``code`` are ignored.
+    """
+    code = "".join(code.split())
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret, interval=TOTP_STEP_SECONDS)
+    current = int(now.timestamp()) // TOTP_STEP_SECONDS
+    for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def enable_two_factor(user: User, secret: str) -> None:
+    user.totp_secret = secret
+    db.session.flush()
+
+
+def disable_two_factor(user: User) -> None:
+    user.totp_secret = None
+    db.session.flush()
+
+
+# --- sessions --------------------------------------------------------------------
+
+
+def session_end_reason(
+    user: User,
+    *,
+    epoch: int | None,
+    seen: datetime | None,
+    since: datetime | None,
+    now: datetime,
+    idle: timedelta,
+    max_age: timedelta,
+) -> str | None:
+    """Why a session of ``user`` must end now, or None while it may go on.
+
+    ``epoch`` is the session epoch stored at login, ``seen`` the time of the
+    session's last request, ``since`` its login time. Returns ``ended`` (logged
+    out since, here or elsewhere), ``idle`` (no request for ``idle``) or
+    ``too_old`` (older than ``max_age``).
+    """
+    if epoch is None or epoch != user.session_epoch:
+        return "ended"
+    if seen is None or now - seen > idle:
+        return "idle"
+    if since is None or now - since > max_age:
+        return "too_old"
+    return None
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` (on every device): cookies from before are refused."""
+    user.session_epoch = User.session_epoch + 1
+    db.session.flush()
 
 
 def generate_password() -> str:

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
 from . import config, create_app
+from .crypto import EncryptionKeyError
 from .datafiles import check_data_files
 from .extensions import db
 from .yamlfile import DataFileError
@@ -23,6 +24,9 @@ def _create_app() -> Flask:
         click.echo("Journey cannot start: a data file has problems.", err=True)
         for problem in error.problems:
             click.echo(str(problem), err=True)
+        sys.exit(1)
+    except (EncryptionKeyError, RuntimeError) as error:
+        click.echo(f"Journey cannot start: {error}", err=True)
         sys.exit(1)
 
 
@@ -54,3 +58,13 @@ def demo() -> None:
     for account, created in loaded:
         state = "created" if created else "exists"
         click.echo(f"  {account.role:<10} {account.pseudonym:<18} {account.password:<22} ({state})")
+
+
+from .crypto import rotate_key_command  # noqa: E402
+
+cli.add_command(rotate_key_command)
+
+from .backup import backup_command, restore_command  # noqa: E402
+
+cli.add_command(backup_command)
+cli.add_command(restore_command)

@@ -1,17 +1,33 @@
 """Configuration: defaults here, overridden by ``JOURNEY_*`` environment variables.
 
-``JOURNEY_SECRET_KEY``, ``JOURNEY_DATABASE_URL``, ``JOURNEY_WORLD`` and
-``JOURNEY_DEFAULT_PROMISE_HOURS`` are read with Flask's ``from_prefixed_env``.
+``JOURNEY_SECRET_KEY``, ``JOURNEY_DATABASE_URL``, ``JOURNEY_WORLD``,
+``JOURNEY_DEFAULT_PROMISE_HOURS``, ``JOURNEY_RATELIMIT_STORAGE_URI`` and the other
+keys below are read with Flask's ``from_prefixed_env``. ``JOURNEY_ENV`` names the
+environment: ``development`` (the default) or ``production``; see
+``apply_environment``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105
+# The key that encrypts written texts in development; never good enough for real texts.
+DEVELOPMENT_ENCRYPTION_KEY = "rh9E2nEfzNfR4a_hjQLWxBUVDj5KyXPe50YoYC2jxtQ="
+PRODUCTION = "production"
+
+# (config key, development value): in production each must be set, and not to that value.
+# Add a key here when it guards data (for instance the encryption key of written texts).
+SECRETS_REQUIRED_IN_PRODUCTION: list[tuple[str, str | None]] = [
+    ("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+    ("ENCRYPTION_KEYS", DEVELOPMENT_ENCRYPTION_KEY),
+]
 
 
 class Defaults:
@@ -22,14 +38,68 @@ class Defaults:
     DEFAULT_PROMISE_HOURS = 48
     MAX_ANSWER_LENGTH = 20_000
     MAX_NOTE_LENGTH = 4_000
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # one request at most 2 MB (413 beyond)
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True in production (apply_environment)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False  # True in production (apply_environment)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Fernet keys for the written texts, comma-separated: the first encrypts, all decrypt
+    # (see journey/crypto.py). This fixed key is for development only: set
+    # JOURNEY_ENCRYPTION_KEYS in production, and keep it as safe as the database backups.
+    ENCRYPTION_KEYS = DEVELOPMENT_ENCRYPTION_KEY
+
+    # Sessions: signed out after IDLE_MINUTES without a request (sliding), and
+    # after SESSION_MAX_HOURS whatever happens; the browser is warned first.
+    IDLE_MINUTES = 60
+    IDLE_WARNING_MINUTES = 5
+    SESSION_MAX_HOURS = 12
+
+    # Login throttling per IP address, shared by every app server through the storage
+    # (``redis://host:6379`` when more than one worker or server runs).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "journey"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"  # password and code attempts together
+
+    # Roles that must log in with a code from an authenticator app (TOTP).
+    TWO_FACTOR_REQUIRED_ROLES: tuple[str, ...] = ("coach", "supervisor", "admin")
+    TOTP_ISSUER = "Journey"
+
+
+def apply_environment(config: MutableMapping[str, Any]) -> None:
+    """Settle the settings that depend on others and on the environment, in place.
+
+    ``ENV_NAME`` comes from the configuration or else from ``JOURNEY_ENV``
+    ("development" when unset). In production the cookies are Secure and every
+    secret in ``SECRETS_REQUIRED_IN_PRODUCTION`` must be set. Raises RuntimeError
+    when one is missing or still has its development value.
+    """
+    if "ENV_NAME" not in config:
+        config["ENV_NAME"] = os.environ.get("JOURNEY_ENV", "development")
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["IDLE_MINUTES"])
+    if config["ENV_NAME"] == PRODUCTION:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        check_secrets(config, SECRETS_REQUIRED_IN_PRODUCTION)
+
+
+def check_secrets(config: MutableMapping[str, Any], required: list[tuple[str, str | None]]) -> None:
+    """Raise RuntimeError naming the variable of the first secret that is unset or a dev value."""
+    for key, development_value in required:
+        value = config.get(key)
+        values = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+        if not value or development_value in (values or []):
+            raise RuntimeError(
+                f"JOURNEY_{key} must be set to a secret value of your own when "
+                f"JOURNEY_ENV={PRODUCTION}; Journey refuses to start without it."
+            )
 
 
 def database_uri(url: str | None, instance_path: str) -> str:

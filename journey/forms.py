@@ -28,7 +28,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 from .letters import MOOD_MAX, MOOD_MIN
 from .models import Role
 from .worlds import Place
@@ -75,18 +75,53 @@ def email_field() -> StringField:
     )
 
 
+PASSWORD_MESSAGES = {
+    "too_short": _l("Een wachtwoord heeft minstens %(min)d tekens.", min=MIN_PASSWORD_LENGTH),
+    "too_long": _l("Een wachtwoord heeft hoogstens %(max)d tekens.", max=MAX_PASSWORD_LENGTH),
+    "common": _l(
+        "Dit wachtwoord staat op een lijst van veelgebruikte wachtwoorden. "
+        "Kies iets dat alleen jij bedenkt."
+    ),
+    "like_pseudonym": _l("Je wachtwoord lijkt te veel op je schuilnaam. Kies iets anders."),
+}
+
+
+class PasswordPolicy:
+    """A new password: long enough, not too long, not common, not the pseudonym.
+
+    ``pseudonym_field`` names the form field with the pseudonym, if the form has one.
+    """
+
+    def __init__(self, pseudonym_field: str | None = None):
+        self.pseudonym_field = pseudonym_field
+
+    def __call__(self, form, field):
+        pseudonym = ""
+        if self.pseudonym_field:
+            pseudonym = form[self.pseudonym_field].data or ""
+        problem = password_problem(field.data or "", pseudonym)
+        if problem:
+            raise ValidationError(PASSWORD_MESSAGES[problem])
+
+
+def code_field() -> StringField:
+    """A six-digit code from an authenticator app (spaces allowed)."""
+    return StringField(
+        _l("Code uit je app"),
+        filters=[lambda value: "".join(value.split()) if isinstance(value, str) else value],
+        render_kw={"inputmode": "numeric", "maxlength": 7},
+        validators=[
+            DataRequired(_l("Vul de code uit je app in.")),
+            Regexp(r"^\d{6}$", message=_l("Een code bestaat uit 6 cijfers.")),
+        ],
+    )
+
+
 class RegisterForm(FlaskForm):
     pseudonym = pseudonym_field()
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[
-            DataRequired(_l("Kies een wachtwoord.")),
-            Length(
-                MIN_PASSWORD_LENGTH,
-                MAX_PASSWORD_LENGTH,
-                _l("Een wachtwoord heeft minstens %(min)d tekens.", min=MIN_PASSWORD_LENGTH),
-            ),
-        ],
+        validators=[DataRequired(_l("Kies een wachtwoord.")), PasswordPolicy("pseudonym")],
     )
     confirm = PasswordField(
         _l("Wachtwoord nog een keer"),
@@ -103,7 +138,22 @@ class LoginForm(FlaskForm):
         _l("Schuilnaam"), validators=[DataRequired(_l("Vul je schuilnaam in."))]
     )
     password = PasswordField(
-        _l("Wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))]
+        _l("Wachtwoord"),
+        validators=[DataRequired(_l("Vul je wachtwoord in."))],
+    )
+
+
+class CodeForm(FlaskForm):
+    """The second step of logging in, or confirming a new authenticator app."""
+
+    code = code_field()
+
+
+class TwoFactorOffForm(FlaskForm):
+    """Turning two-factor login off: only with the password."""
+
+    password = PasswordField(
+        _l("Je wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))]
     )
 
 

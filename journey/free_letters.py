@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from .drafts import check_version
 from .extensions import db
 from .inbox import address_letter
 from .models import Letter, LetterKind, User
@@ -35,10 +36,14 @@ def draft(coachee: User, now: datetime) -> Letter:
     return letter
 
 
-def save_body(letter: Letter, text: str, now: datetime) -> Letter:
-    """Store ``text`` as the draft's body; raises AlreadySent once it was sent."""
+def save_body(
+    letter: Letter, text: str, now: datetime, expected_version: int | None = None
+) -> Letter:
+    """Store ``text`` as the draft's body; raises AlreadySent once it was sent, StaleDraft
+    when ``expected_version`` is older than the stored one."""
     if letter.is_sent:
         raise AlreadySent(letter.id)
+    check_version(expected_version, letter.body_version, letter.body, text)
     if letter.body != text:
         letter.body = text
         letter.body_version += 1

@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from . import letters
+from .drafts import check_version
 from .extensions import db
 from .frames import Frame
 from .models import Absence, Feedback, FeedbackPart, Letter, Role, User
@@ -151,14 +152,18 @@ def feedback_keys(frame: Frame, letter: Letter) -> list[str]:
     return keys
 
 
-def save_feedback_part(feedback: Feedback, key: str, text: str, now: datetime) -> FeedbackPart:
-    """Store one piece of the feedback draft; raises AlreadyAnswered once it was sent."""
+def save_feedback_part(
+    feedback: Feedback, key: str, text: str, now: datetime, expected_version: int | None = None
+) -> FeedbackPart:
+    """Store one piece of the feedback draft; raises AlreadyAnswered once it was sent,
+    StaleDraft when ``expected_version`` is older than the stored one."""
     if feedback.is_sent:
         raise AlreadyAnswered(feedback.letter_id)
     part = feedback.part(key)
     if part is None:
         part = FeedbackPart(feedback=feedback, key=key, text="", version=0, updated_at=now)
         db.session.add(part)
+    check_version(expected_version, part.version, part.text, text)
     if part.text != text or part.version == 0:
         part.text, part.updated_at = text, now
         part.version += 1

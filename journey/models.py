@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from .crypto import EncryptedText
 from .extensions import db
 
 
@@ -41,9 +42,12 @@ class UTCDateTime(TypeDecorator):
 
 
 def render_migration_item(type_: str, obj, autogen_context):
-    """Alembic autogenerate: write UTCDateTime as a plain timezone-aware DateTime."""
+    """Alembic autogenerate: write UTCDateTime as a plain timezone-aware DateTime, and
+    EncryptedText as plain Text (the database holds the encrypted text as TEXT)."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
     return False
 
 
@@ -110,7 +114,7 @@ class Visit(db.Model):
     coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     place_id: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    note: Mapped[str] = mapped_column(Text, default="")  # draft note for the letter
+    note: Mapped[str] = mapped_column(EncryptedText, default="")  # draft note for the letter
     note_version: Mapped[int] = mapped_column(default=0)
     note_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -137,7 +141,7 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
     question_id: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(EncryptedText, default="")
     version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -167,7 +171,7 @@ class Letter(db.Model):
     coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), unique=True)
-    body: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(EncryptedText, default="")
     body_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -175,7 +179,7 @@ class Letter(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     mood: Mapped[int | None] = mapped_column()
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(EncryptedText, default="")
 
     coachee: Mapped[User] = relationship(foreign_keys=[coachee_id])
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
@@ -232,7 +236,7 @@ class FeedbackPart(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"))
     key: Mapped[str] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(EncryptedText, default="")
     version: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

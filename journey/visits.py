@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from . import letters
+from .drafts import check_version
 from .extensions import db
 from .inbox import address_letter
 from .models import Answer, Letter, LetterKind, User, Visit
@@ -48,14 +49,20 @@ def route(coachee: User) -> list[Visit]:
     return list(db.session.scalars(query))
 
 
-def save_draft(visit: Visit, question_id: str, text: str, now: datetime) -> Answer:
-    """Store ``text`` as the draft answer to ``question_id``; returns the Answer."""
+def save_draft(
+    visit: Visit, question_id: str, text: str, now: datetime, expected_version: int | None = None
+) -> Answer:
+    """Store ``text`` as the draft answer to ``question_id``; returns the Answer.
+
+    Raises VisitAlreadySent, or StaleDraft when ``expected_version`` is older than
+    the stored one."""
     if visit.is_sent:
         raise VisitAlreadySent(visit.id)
     answer = visit.answer_to(question_id)
     if answer is None:
         answer = Answer(visit=visit, question_id=question_id, text="", version=0)
         db.session.add(answer)
+    check_version(expected_version, answer.version, answer.text, text)
     if answer.text != text or answer.version == 0:
         answer.text = text
         answer.version += 1
@@ -64,10 +71,11 @@ def save_draft(visit: Visit, question_id: str, text: str, now: datetime) -> Answ
     return answer
 
 
-def save_note(visit: Visit, text: str, now: datetime) -> Visit:
+def save_note(visit: Visit, text: str, now: datetime, expected_version: int | None = None) -> Visit:
     """Store ``text`` as the draft note that goes with the visit's letter."""
     if visit.is_sent:
         raise VisitAlreadySent(visit.id)
+    check_version(expected_version, visit.note_version, visit.note, text)
     if visit.note != text:
         visit.note = text
         visit.note_version += 1

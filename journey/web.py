@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_datetime, format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
+from . import accounts
+from .drafts import StaleDraft
 from .extensions import db, login_manager
 from .figures import duration
 from .frames import FrameSet
@@ -55,9 +68,40 @@ def role_required(*roles: Role) -> Callable:
     return decorate
 
 
+# --- auth and sessions: the session's user, while the session may go on ---------
+# (journey/blueprints/auth.py starts sessions and slides their idle time.)
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None:
+        return None
+    seen, since = (
+        datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else None
+        for value in (session.get("seen"), session.get("since"))
+    )
+    reason = accounts.session_end_reason(
+        user,
+        epoch=session.get("epoch"),
+        seen=seen,
+        since=since,
+        now=now(),
+        idle=timedelta(minutes=current_app.config["IDLE_MINUTES"]),
+        max_age=timedelta(hours=current_app.config["SESSION_MAX_HOURS"]),
+    )
+    if reason is None:
+        return user
+    session.clear()  # logged out elsewhere, idle too long, or too old: anonymous now
+    if reason == "idle":
+        message = _(
+            "Je deed een tijd niets en bent daarom uitgelogd. Wat je typte, blijft bewaard."
+        )
+        flash(message, "info")
+    elif reason == "too_old":
+        flash(_("Je was lang ingelogd. Log voor de zekerheid opnieuw in."), "info")
+    return None
+
+
+# --- end of auth and sessions --------------------------------------------------------
 
 
 @login_manager.unauthorized_handler
@@ -67,19 +111,82 @@ def _unauthorized() -> Any:
         return jsonify(error="login", message=message), 401
 
     flash(_("Log eerst in om verder te gaan."), "info")
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return redirect(url_for("auth.login", next=_return_path()))
+
+
+def _return_path() -> str:
+    """Where to come back after logging in: this page, or for a refused form the page
+    that showed it (a POST address cannot be opened again)."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("journey.home")
+
+
+RESCUERS: dict[str, Callable[..., str]] = {}
+
+
+def rescues(endpoint: str) -> Callable:
+    """Register how to keep the texts of a form posted to ``endpoint`` as drafts when
+    its CSRF token was refused; the function returns the page to show them on."""
+
+    def register(function: Callable[..., str]) -> Callable[..., str]:
+        RESCUERS[endpoint] = function
+        return function
+
+    return register
+
+
+def draft_request() -> tuple[str | None, int | None]:
+    """The text of an autosave request, and the version of the draft the writer's copy
+    started from (None when the page did not say)."""
+    payload = request.get_json(silent=True) or {}
+    text, version = payload.get("text"), payload.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        version = None
+    return (text if isinstance(text, str) else None), version
+
+
+def _stale_draft(error: StaleDraft) -> Any:
+    message = _(
+        "Deze tekst is intussen in een ander venster of op een ander apparaat veranderd. "
+        "Kies welke versie je wilt houden."
+    )
+    return jsonify(error="conflict", message=message, text=error.text, version=error.version), 409
 
 
 def _error_page(error: HTTPException) -> Any:
+    message = None
+    if error.code == 413:
+        limit = format_number(current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+        message = _(
+            "Dat was te veel tekst in één keer: het maximum is %(limit)s MB. "
+            "Je tekst staat nog in je browser; ga terug en maak hem korter.",
+            limit=limit,
+        )
     if wants_json():
-        return jsonify(error=error.name, message=error.description), error.code
-    return render_template("error.html", error=error), error.code
+        return jsonify(error=error.name, message=message or error.description), error.code
+    return render_template("error.html", error=error, message=message), error.code
 
 
 def _csrf_error(error: CSRFError) -> Any:
     if not current_user.is_authenticated:
         # An expired session also loses its CSRF token: say what really happened.
         return _unauthorized()
+    rescuer = RESCUERS.get(request.endpoint or "")
+    if rescuer is not None and not wants_json():
+        page = rescuer(request.form, **(request.view_args or {}))
+        db.session.commit()
+        flash(
+            _(
+                "Deze pagina was te lang open. We hebben je tekst als concept bewaard: "
+                "kijk hem na en verstuur hem opnieuw."
+            ),
+            "info",
+        )
+        return redirect(page)
     message = _(
         "Deze pagina was te lang open om veilig te versturen. Herlaad de pagina; "
         "wat je in Journey typte, blijft bewaard."
@@ -135,6 +242,7 @@ def field_attributes(field: Any, hint: str | None, **attributes: Any) -> dict[st
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StaleDraft, _stale_draft)
     for code in (400, 403, 404, 405, 409, 413, 500):
         app.register_error_handler(code, _error_page)
     app.after_request(_security_headers)

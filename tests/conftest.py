@@ -95,6 +95,7 @@ def app(database_url: str, clock: Clock):
             "DATABASE_URL": database_url,
             "CLOCK": clock,
             "WTF_CSRF_ENABLED": False,
+            "TWO_FACTOR_REQUIRED_ROLES": (),  # two-factor is tested in test_auth_security.py
         }
     )
     with app.app_context():

@@ -186,10 +186,12 @@ def test_concurrent_claims_have_exactly_one_winner(app, make_user, coach, clock)
     ids = [c.id for c in coaches]
     barrier = threading.Barrier(len(ids))
     results: dict[int, bool] = {}
+    db.session.commit()  # SQLite: a transaction holds the write lock; end it first
 
     def claim_as(coach_id: int) -> None:
         with app.app_context():
             me, letter = db.session.get(User, coach_id), db.session.get(Letter, letter_id)
+            db.session.commit()  # SQLite: a transaction holds the write lock; end it first
             barrier.wait()
             results[coach_id] = inbox.claim(letter, me, clock())
             db.session.commit()
@@ -460,3 +462,25 @@ def test_the_inbox_needs_the_same_few_queries_for_5_or_5000_letters(
     page = page_of(client, "/inbox/?page=3")
     assert many == few <= 6
     assert "Pagina 3 van 200" in page
+
+
+def test_feedback_from_a_stale_tab_is_refused(client, make_user, coach, clock, frame):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    login(client, coach)
+    url = f"/inbox/letters/{letter.id}/feedback/s-{frame.sections[0].id}"
+    assert client.post(url, json={"text": "Eerste.", "version": 0}).status_code == 200
+    stale = client.post(url, json={"text": "Tweede.", "version": 0})
+    assert stale.status_code == 409 and stale.json["text"] == "Eerste."
+
+
+def test_refused_feedback_form_keeps_the_text(client, make_user, coach, clock, frame, app):
+    letter = send_place_letter(make_user("Reiziger", coach=coach), clock)
+    login(client, coach)
+    app.config["WTF_CSRF_ENABLED"] = True
+    key = f"s-{frame.sections[0].id}"
+    response = client.post(
+        f"/inbox/letters/{letter.id}/feedback", data={"action": "send", key: "Mooi."}
+    )
+    assert response.headers["Location"] == f"/inbox/letters/{letter.id}"
+    db.session.expire_all()
+    assert letter.feedback.text_of(key) == "Mooi." and not letter.is_answered

@@ -274,3 +274,70 @@ def test_pages_load_nothing_from_outside_and_run_no_inline_script(client, coache
         assert "default-src 'self'" in response.headers["Content-Security-Policy"]
         assert not re.search(r'(src|href)="(https?:)?//', page), url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+
+
+def test_a_save_from_a_stale_tab_is_refused_with_both_texts(client, coachee, place):
+    visit = open_visit(client, place)
+    url = f"/visits/{visit.id}/drafts/{field(place.questions[0])}"
+    first_tab = client.post(url, json={"text": "Uit het eerste venster.", "version": 0})
+    assert first_tab.json["version"] == 1
+    second_tab = client.post(url, json={"text": "Uit het tweede venster.", "version": 0})
+    assert second_tab.status_code == 409
+    assert second_tab.json == {
+        "error": "conflict",
+        "message": second_tab.json["message"],
+        "text": "Uit het eerste venster.",
+        "version": 1,
+    }
+    assert "ander venster" in second_tab.json["message"]
+    # the writer chose their own text: it is saved on top of the version they have now seen
+    chosen = client.post(url, json={"text": "Uit het tweede venster.", "version": 1})
+    assert chosen.status_code == 200 and chosen.json["version"] == 2
+    db.session.expire_all()
+    assert visit.answer_to(place.questions[0].id).text == "Uit het tweede venster."
+    # the same text from a stale copy is no conflict
+    same = client.post(url, json={"text": "Uit het tweede venster.", "version": 1})
+    assert same.status_code == 200
+
+
+def test_a_refused_csrf_token_keeps_the_text_as_a_draft_and_says_so(client, coachee, place, app):
+    visit = open_visit(client, place)
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(
+        f"/visits/{visit.id}",
+        data={"action": "send", field(place.questions[0]): "Lang over nagedacht.", "note": "Noot."},
+        headers={"Referer": f"http://localhost/places/{place.id}"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == f"/places/{place.id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "als concept bewaard" in page and "Lang over nagedacht." in page and "Noot." in page
+    assert db.session.scalar(db.select(db.func.count(Letter.id))) == 0  # not sent behind their back
+
+
+def test_a_form_posted_after_the_session_ended_returns_to_its_page_after_login(
+    client, make_user, place
+):
+    coachee = make_user("Reiziger")
+    login(client, coachee)
+    visit = open_visit(client, place)
+    client.post("/logout")
+    response = client.post(
+        f"/visits/{visit.id}",
+        data={"action": "send", field(place.questions[0]): "Tekst."},
+        headers={"Referer": f"http://localhost/places/{place.id}"},
+    )
+    assert response.headers["Location"] == f"/login?next=/places/{place.id}"
+
+
+def test_too_much_text_at_once_is_refused_with_the_limit(client, coachee, place, app):
+    visit = open_visit(client, place)
+    big = "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    autosave = client.post(
+        f"/visits/{visit.id}/drafts/{field(place.questions[0])}", json={"text": big}
+    )
+    assert autosave.status_code == 413 and "het maximum is 2 MB" in autosave.json["message"]
+    form = client.post(
+        f"/visits/{visit.id}", data={"action": "save", field(place.questions[0]): big}
+    )
+    assert form.status_code == 413
+    assert "het maximum is 2 MB" in form.get_data(as_text=True)

@@ -5,10 +5,10 @@ Only admins enter: everyone else gets 404 (anonymous visitors are sent to log in
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import accounts
+from .. import access_log, accounts
 from ..admin_forms import STAFF_ROLES, AssignCoachForm, RenewCodeForm, StaffForm
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
@@ -125,3 +125,12 @@ def _render_coachees(coaches: list[User] | None = None, forms: dict | None = Non
         for c in accounts.coachees()
     ]
     return render_template("admin/coachees.html", rows=rows, coaches=coaches), status
+
+
+@bp.get("/access-log")
+def access_log_search():
+    """Search the access log by the name of the reader or of whose writing was read."""
+    term = request.args.get("q", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, more = access_log.search(term, page)
+    return render_template("admin/access_log.html", rows=rows, term=term, page=page, more=more)

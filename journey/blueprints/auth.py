@@ -1,13 +1,24 @@
-"""Registering, logging in and out, and the account page."""
+"""Registering, logging in (password, then a code when two-factor is on) and out,
+the account page with two-factor settings, and the hooks that keep sessions safe.
+
+The half-logged-in state between the password and the code lives in the session
+under ``PENDING``; nobody is logged in until the code is right. Staff whose role
+requires two-factor and who have no authenticator app yet are logged in but can
+reach only the setup page (and logout) until they set one up.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
+import segno
 from flask import (
     Blueprint,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,14 +26,51 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
-from ..extensions import db
-from ..forms import ROLE_NAMES, ActionForm, LoginForm, RegisterForm
-from ..web import now
+from ..extensions import db, limiter
+from ..forms import ROLE_NAMES, ActionForm, CodeForm, LoginForm, RegisterForm, TwoFactorOffForm
+from ..models import User
+from ..web import now, wants_json
 
 bp = Blueprint("auth", __name__)
+
+PENDING = "pending_login"  # session key: password accepted, code still to come
+PENDING_TIME = timedelta(minutes=5)
+SETUP_KEY = "totp_setup"  # session key: the secret shown on the setup page
+CODE_REUSE_SECONDS = accounts.TOTP_STEP_SECONDS * (2 * accounts.TOTP_WINDOW + 2)
+# What staff without two-factor may reach before they set it up.
+OPEN_BEFORE_SETUP = frozenset({"auth.two_factor_setup", "auth.logout", "auth.keep_alive", "static"})
+
+REFUSED = _l(
+    "Deze schuilnaam en dit wachtwoord horen niet bij elkaar, of dit account is na "
+    "%(count)d mislukte pogingen %(minutes)d minuten op slot gegaan. Kijk je gegevens "
+    "na of probeer het later nog eens.",
+    count=accounts.MAX_FAILED_LOGINS,
+    minutes=accounts.LOCK_TIME.seconds // 60,
+)
+LOCKED_AFTER_CODES = _l(
+    "Te veel verkeerde codes: je account is %(minutes)d minuten op slot. "
+    "Probeer het daarna opnieuw.",
+    minutes=accounts.LOCK_TIME.seconds // 60,
+)
+WRONG_CODE = _l(
+    "Deze code klopt niet. Neem de nieuwste code uit je app en kijk of de tijd op je "
+    "telefoon goed staat."
+)
+TOO_MANY = _l(
+    "Je hebt het te vaak kort na elkaar geprobeerd. Wacht een minuut en probeer het dan opnieuw."
+)
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+# Password and code attempts share one limit per IP address (storage: RATELIMIT_STORAGE_URI).
+login_throttle = limiter.shared_limit(_login_rate_limit, scope="login", methods=["POST"])
 
 
 def safe_next(target: str | None) -> str | None:
@@ -40,6 +88,8 @@ def home_url() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    if current_user.is_authenticated:
+        return redirect(home_url())
     form = RegisterForm(invitation_code=request.args.get("code", ""))
     if form.validate_on_submit():
         try:
@@ -54,9 +104,7 @@ def register():
             field, message = _registration_problem(problem.kind)
             form[field].errors.append(message)
         else:
-            db.session.commit()
-            session.clear()
-            login_user(user)
+            _start_session(user)
             flash(_("Welkom bij Journey, %(name)s.", name=user.pseudonym), "success")
             return redirect(home_url())
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -69,18 +117,113 @@ def _registration_problem(kind: str) -> tuple[str, str]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_throttle
 def login():
+    target = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")) or home_url())
+        return redirect(target or home_url())
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.pseudonym.data, form.password.data)
-        if user is not None:
-            session.clear()
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")) or home_url())
-        form.password.errors.append(_("Deze schuilnaam en dit wachtwoord horen niet bij elkaar."))
+        try:
+            user = accounts.check_login(form.pseudonym.data, form.password.data, now())
+        except accounts.LoginRefused:
+            db.session.commit()  # the failed attempt counts
+            form.password.errors.append(str(REFUSED))
+        else:
+            db.session.commit()  # a password hash made anew
+            return _password_accepted(user, target)
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _password_accepted(user: User, target: str | None) -> Any:
+    """After the right password: ask for the code, or log in (and set up two-factor)."""
+    if user.totp_secret:
+        session.clear()
+        session[PENDING] = {
+            "user": user.id,
+            "epoch": user.session_epoch,
+            "at": now().timestamp(),
+            "next": target,
+        }
+        return redirect(url_for("auth.login_code"))
+    _start_session(user)
+    if _setup_needed(user):
+        return redirect(url_for("auth.two_factor_setup"))
+    return redirect(target or home_url())
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@login_throttle
+def login_code():
+    user = _pending_user()
+    if user is None:
+        flash(_("Log opnieuw in met je schuilnaam en wachtwoord."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.is_locked(user, now()):
+            return _locked_out()
+        if _code_accepted(user, user.totp_secret, form.code.data):
+            target = session[PENDING].get("next")
+            _start_session(user)
+            return redirect(target or home_url())
+        locked = accounts.record_failed_login(user, now())
+        db.session.commit()
+        if locked:
+            return _locked_out()
+        form.code.errors.append(str(WRONG_CODE))
+    return render_template("auth/login_code.html", form=form), 422 if form.errors else 200
+
+
+def _locked_out() -> Any:
+    """The account locked during the code step: back to the start, saying why."""
+    session.pop(PENDING, None)
+    flash(str(LOCKED_AFTER_CODES), "notice")
+    return redirect(url_for("auth.login"))
+
+
+def _pending_user() -> User | None:
+    """The account whose password was just accepted, while the code may still come."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    user = db.session.get(User, pending.get("user", 0))
+    started = datetime.fromtimestamp(pending.get("at", 0), UTC)
+    if (
+        user is None
+        or not user.totp_secret
+        or user.session_epoch != pending.get("epoch")
+        or now() - started > PENDING_TIME
+    ):
+        session.pop(PENDING, None)
+        return None
+    return user
+
+
+def _code_accepted(user: User, secret: str, code: str) -> bool:
+    """True when ``code`` is right now and was not used before.
+
+    A code's time step is marked as used in the rate-limit storage (shared by all
+    app servers), so the same code cannot log in twice.
+    """
+    step = accounts.totp_step(secret, code, now())
+    if step is None:
+        return False
+    if not limiter.enabled:
+        return True
+    key = f"{current_app.config['RATELIMIT_KEY_PREFIX']}/totp-used/{user.id}/{step}"
+    return limiter.storage.incr(key, CODE_REUSE_SECONDS) == 1
+
+
+def _start_session(user: User) -> None:
+    """Log ``user`` in with a fresh session that remembers its epoch and times."""
+    session.clear()
+    login_user(user)
+    moment = now().timestamp()
+    session.update(epoch=user.session_epoch, seen=moment, since=moment)
+    session.permanent = True
+    accounts.record_login(user)
+    db.session.commit()
 
 
 @bp.route("/logout", methods=["POST"])
@@ -88,14 +231,128 @@ def login():
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
         logout_user()
         session.clear()
         flash(_("Je bent uitgelogd. Tot een volgende keer."), "info")
     return redirect(url_for("journey.home"))
 
 
+@bp.route("/session/keep-alive", methods=["POST"])
+@login_required
+def keep_alive():
+    """A fetch from the idle warning: the request itself keeps the session going."""
+    return jsonify(idle_seconds=current_app.config["IDLE_MINUTES"] * 60)
+
+
 @bp.route("/account")
 @login_required
 def account():
+    return _account_page(TwoFactorOffForm(formdata=None))
+
+
+def _account_page(off_form: TwoFactorOffForm) -> Any:
     promise = current_user.promise_hours or current_app.config["DEFAULT_PROMISE_HOURS"]
-    return render_template("auth/account.html", role_names=ROLE_NAMES, promise_hours=promise)
+    return render_template(
+        "auth/account.html",
+        role_names=ROLE_NAMES,
+        promise_hours=promise,
+        two_factor_required=_two_factor_required(current_user),
+        off_form=off_form,
+    ), 422 if off_form.errors else 200
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+@login_throttle
+def two_factor_setup():
+    if current_user.totp_secret:
+        flash(_("Inloggen met een code staat al aan."), "info")
+        return redirect(url_for("auth.account"))
+    secret = session.setdefault(SETUP_KEY, accounts.new_totp_secret())
+    form = CodeForm()
+    if form.validate_on_submit():
+        if _code_accepted(current_user, secret, form.code.data):
+            accounts.enable_two_factor(current_user, secret)
+            db.session.commit()
+            session.pop(SETUP_KEY, None)
+            flash(_("Inloggen met een code staat aan."), "success")
+            return redirect(home_url())
+        form.code.errors.append(str(WRONG_CODE))
+    uri = accounts.totp_uri(secret, current_user.pseudonym, current_app.config["TOTP_ISSUER"])
+    return render_template(
+        "auth/two_factor_setup.html",
+        form=form,
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        qr_code=_qr_svg(uri),
+        required=_two_factor_required(current_user),
+    ), 422 if form.errors else 200
+
+
+def _qr_svg(uri: str) -> str:
+    """The QR code of ``uri`` as an SVG data URI for an <img> (made here, no script)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, light="#fff")
+
+
+@bp.route("/account/two-factor/off", methods=["POST"])
+@login_required
+@login_throttle
+def two_factor_off():
+    if _two_factor_required(current_user) or not current_user.totp_secret:
+        return redirect(url_for("auth.account"))
+    form = TwoFactorOffForm()
+    if form.validate_on_submit():
+        if accounts.confirm_password(current_user, form.password.data):
+            accounts.disable_two_factor(current_user)
+            db.session.commit()
+            flash(_("Inloggen met een code staat uit."), "info")
+            return redirect(url_for("auth.account"))
+        message = _("Dit wachtwoord klopt niet. Inloggen met een code staat nog aan.")
+        form.password.errors.append(message)
+    return _account_page(form)
+
+
+def _two_factor_required(user: User) -> bool:
+    return accounts.two_factor_required(user, current_app.config["TWO_FACTOR_REQUIRED_ROLES"])
+
+
+def _setup_needed(user: User) -> bool:
+    return not user.totp_secret and _two_factor_required(user)
+
+
+# --- hooks for every request: two-factor setup first, sliding sessions, 429 page ---
+
+
+@bp.before_app_request
+def _require_two_factor_setup() -> Any:
+    """Staff who must use two-factor and have not set it up reach only the setup page."""
+    if request.endpoint in OPEN_BEFORE_SETUP or not current_user.is_authenticated:
+        return None
+    if not _setup_needed(current_user):
+        return None
+    message = _("Stel eerst inloggen met een code in.")
+    if wants_json():
+        return jsonify(error="two_factor_setup", message=message), 403
+    return redirect(url_for("auth.two_factor_setup"))
+
+
+@bp.after_app_request
+def _refresh_session(response: Any) -> Any:
+    """Every request of a logged-in user keeps the session going (the idle time slides)."""
+    if "_user_id" in session and current_user.is_authenticated:
+        session["seen"] = now().timestamp()
+        session.permanent = True
+    return response
+
+
+@bp.app_errorhandler(429)
+def _too_many_attempts(error: Any) -> Any:
+    message = str(TOO_MANY)
+    if wants_json():
+        return jsonify(error="too_many", message=message), 429
+    if request.endpoint == "auth.login":
+        form = LoginForm()  # keeps the pseudonym that was typed
+        form.form_errors.append(message)
+        return render_template("auth/login.html", form=form), 429
+    return render_template("auth/too_many.html", message=message), 429

@@ -8,9 +8,10 @@ from flask import Blueprint, Response, abort, current_app, render_template, url_
 from flask_babel import format_datetime, to_user_timezone
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, access_log
 from .. import dossier as domain
 from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
+from ..extensions import db
 from ..models import Role, User
 from ..web import frames, now, role_required, world
 
@@ -24,7 +25,7 @@ MEDIA_TYPES = {
 }
 
 
-@bp.context_processor
+@bp.app_context_processor
 def _names() -> dict:
     """The headings shared with the Markdown export, for the dossier's templates."""
     return {
@@ -79,7 +80,7 @@ def _export(coachee: User, fmt: str) -> Response:
         abort(404)
     _log_read(coachee, fmt)
     dossier = _dossier(coachee)
-    writers = {"pdf": _pdf, "md": _markdown, "json": to_json}
+    writers = {"pdf": pdf_of, "md": _markdown, "json": to_json}
     response = Response(writers[fmt](dossier), content_type=MEDIA_TYPES[fmt])
     filename = export_name(dossier, to_user_timezone(now()).date(), fmt)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
@@ -105,7 +106,7 @@ def _markdown(dossier: Dossier) -> str:
     return to_markdown(dossier, _long_date)
 
 
-def _pdf(dossier: Dossier) -> bytes:
+def pdf_of(dossier: Dossier) -> bytes:
     """The dossier as a PDF, rendered from a print template; only local files are read."""
     import weasyprint  # imported here: it is large, and only PDF exports need it
 
@@ -114,8 +115,6 @@ def _pdf(dossier: Dossier) -> bytes:
 
 
 def _log_read(coachee: User, what: str) -> None:
-    """Every read of a dossier by someone other than its owner is logged (ids only)."""
-    if coachee.id != current_user.id:
-        current_app.logger.info(
-            "dossier of user %s read by user %s (%s)", coachee.id, current_user.id, what
-        )
+    """Every read of a dossier by someone other than its owner goes into the access log."""
+    if access_log.record(current_user, coachee, f"dossier-{what}", now()):
+        db.session.commit()

@@ -20,13 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, free_letters, inbox, letters
+from .. import access, access_log, free_letters, inbox, letters
 from ..extensions import db
 from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
 from ..frames import Frame
 from ..models import Absence, Feedback, Letter, Role, User
-from ..web import frames, now, role_required, world
+from ..web import draft_request, frames, now, rescues, role_required, world
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -48,6 +48,8 @@ def index():
 @role_required(Role.COACH)
 def letter(letter_id: int):
     letter = access.coach_letter(current_user, letter_id)
+    access_log.record(current_user, letter.coachee, "letter", now(), letter.id)
+    db.session.commit()
     frame = _frame_of(letter)
     keys = inbox.feedback_keys(frame, letter)
     drafts = {p.key: p.text for p in letter.feedback.parts} if letter.feedback else {}
@@ -88,6 +90,8 @@ def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int
 @role_required(Role.COACH)
 def claim(letter_id: int):
     letter = access.coach_letter(current_user, letter_id)
+    if letter.coach_id == current_user.id:  # already theirs (a second click, another tab)
+        return redirect(url_for("inbox.letter", letter_id=letter.id))
     if ActionForm().validate_on_submit() and inbox.claim(letter, current_user, now()):
         db.session.commit()
         flash(_("Je hebt deze brief genomen. Hij staat nu alleen nog in jouw inbox."), "success")
@@ -99,7 +103,7 @@ def claim(letter_id: int):
 
 def _answerable(letter_id: int) -> Letter:
     """A letter this coach holds and has not answered yet; 404 otherwise (409 once answered)."""
-    letter = access.coach_letter(current_user, letter_id)
+    letter = access.coach_letter(current_user, letter_id, for_update=True)
     if letter.coach_id != current_user.id or letter.from_coach:
         abort(404)
     return letter
@@ -111,8 +115,8 @@ def save_feedback(letter_id: int, key: str):
     """Autosave of one piece of feedback; answers JSON."""
     letter = _answerable(letter_id)
     frame = _frame_of(letter)
-    text = (request.get_json(silent=True) or {}).get("text")
-    if not isinstance(text, str) or key not in inbox.feedback_keys(frame, letter):
+    text, version = draft_request()
+    if text is None or key not in inbox.feedback_keys(frame, letter):
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
     if letter.is_answered:
         message = _("Deze feedback is al verstuurd en kan niet meer veranderen.")
@@ -121,7 +125,7 @@ def save_feedback(letter_id: int, key: str):
     if letters.too_long(text, limit):
         return jsonify(error="too_long", message=_too_long(len(text), limit)), 422
     feedback = inbox.feedback_draft(letter, current_user, frame, now())
-    part = inbox.save_feedback_part(feedback, key, text, now())
+    part = inbox.save_feedback_part(feedback, key, text, now(), version)
     db.session.commit()
     return jsonify(version=part.version, saved_at=now().isoformat())
 
@@ -279,3 +283,15 @@ def delete_absence(absence_id: int):
         db.session.commit()
         flash(_("De afwezigheid is verwijderd."), "success")
     return redirect(url_for("inbox.settings"))
+
+
+@rescues("inbox.send_feedback")
+def _rescue_feedback(form_data, letter_id: int) -> str:
+    """Keep the texts of a refused feedback form as the feedback draft."""
+    letter = _answerable(letter_id)
+    if not letter.is_answered:
+        frame = _frame_of(letter)
+        keys = inbox.feedback_keys(frame, letter)
+        form = FeedbackForm.for_keys(keys, formdata=form_data, meta={"csrf": False})
+        _save_parts(inbox.feedback_draft(letter, current_user, frame, now()), form.texts(keys))
+    return url_for("inbox.letter", letter_id=letter.id)

@@ -20,7 +20,7 @@ from .. import access, free_letters, inbox, letters, visits
 from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
-from ..web import now, role_required, world
+from ..web import draft_request, now, rescues, role_required, world
 
 bp = Blueprint("journey", __name__)
 
@@ -163,8 +163,7 @@ def save_draft(visit_id: int, field: str):
     """Autosave of one answer (``q-<question id>``) or the note; answers JSON."""
     visit = access.own_visit(current_user, visit_id)
     place = access.place_or_404(world(), visit.place_id)
-    payload = request.get_json(silent=True) or {}
-    text = payload.get("text")
+    text, version = draft_request()
     question = place.question(field.removeprefix("q-")) if field.startswith("q-") else None
     if not isinstance(text, str) or (field != "note" and question is None):
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
@@ -176,11 +175,11 @@ def save_draft(visit_id: int, field: str):
         message = _too_long_message(len(text), limit)
         return jsonify(error="too_long", message=message, limit=limit), 422
     if question is None:
-        version = visits.save_note(visit, text, now()).note_version
+        saved = visits.save_note(visit, text, now(), version).note_version
     else:
-        version = visits.save_draft(visit, question.id, text, now()).version
+        saved = visits.save_draft(visit, question.id, text, now(), version).version
     db.session.commit()
-    return jsonify(version=version, saved_at=now().isoformat())
+    return jsonify(version=saved, saved_at=now().isoformat())
 
 
 @bp.route("/letters")
@@ -236,18 +235,18 @@ def _closed():
 def save_free_letter_draft(letter_id: int, field: str):
     """Autosave of a free letter's body or note; answers JSON."""
     letter = access.own_draft(current_user, letter_id)
-    text = (request.get_json(silent=True) or {}).get("text")
-    if not isinstance(text, str) or field not in ("body", "note"):
+    text, version = draft_request()
+    if text is None or field not in ("body", "note"):
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
     limit = _limits()["answer" if field == "body" else "note"]
     if letters.too_long(text, limit):
         return jsonify(error="too_long", message=_too_long_message(len(text), limit)), 422
     if field == "body":
-        version = free_letters.save_body(letter, text, now()).body_version
+        saved = free_letters.save_body(letter, text, now(), version).body_version
     else:
-        letter.note, version = text, 0
+        letter.note, saved = text, 0
     db.session.commit()
-    return jsonify(version=version, saved_at=now().isoformat())
+    return jsonify(version=saved, saved_at=now().isoformat())
 
 
 @bp.post("/letters/<int:letter_id>")
@@ -282,3 +281,24 @@ def send_free_letter(letter_id: int):
         return _render_free_letter(letter, form, 422)
     flash(_("Je brief is bewaard als concept."), "success")
     return redirect(url_for("journey.free_letter"))
+
+
+@rescues("journey.submit")
+def _rescue_visit(form_data, visit_id: int) -> str:
+    """Keep the answers and note of a refused place form as drafts."""
+    visit = access.own_visit(current_user, visit_id)
+    place = access.place_or_404(world(), visit.place_id)
+    if not visit.is_sent:
+        form = LetterForm.for_place(place, formdata=form_data, meta={"csrf": False})
+        visits.save_drafts(visit, form.answers(place), form.note.data or "", now(), _limits())
+    return url_for("journey.place", place_id=place.id)
+
+
+@rescues("journey.send_free_letter")
+def _rescue_free_letter(form_data, letter_id: int) -> str:
+    """Keep the body of a refused free letter form as its draft."""
+    letter = access.own_draft(current_user, letter_id)
+    body = form_data.get("body", "")
+    if not letters.too_long(body, _limits()["answer"]):
+        free_letters.save_body(letter, body, now())
+    return url_for("journey.free_letter")

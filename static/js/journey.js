@@ -18,10 +18,12 @@
   function clearUserStorage(extra) {
     if (!user) { return; }
     var start = prefix() + (extra || "");
-    for (var i = localStorage.length - 1; i >= 0; i--) {
+    var doomed = [];
+    for (var i = 0; i < localStorage.length; i++) {
       var key = localStorage.key(i);
-      if (key && key.indexOf(start) === 0) { localStorage.removeItem(key); }
+      if (key && key.indexOf(start) === 0) { doomed.push(key); }
     }
+    doomed.forEach(function (key) { localStorage.removeItem(key); });
   }
 
   function hasUnsavedText() {
@@ -137,14 +139,66 @@
       }
       return;
     }
+    if (status === 409 && body.error === "conflict") { this.conflict(body); return; }
     this.show(body.message || message(this.area, "failed"), "error");
     if (status >= 500) { this.schedule(RETRY_DELAY); }
+  };
+
+  /* Another tab or device saved this draft meanwhile: show both, let the writer choose. */
+  DraftField.prototype.conflict = function (body) {
+    var self = this;
+    this.show(body.message, "error");
+    if (this.panel) { this.panel.remove(); }
+    var panel = document.createElement("div");
+    panel.className = "conflict";
+    var label = document.createElement("p");
+    label.className = "label";
+    label.textContent = message(this.area, "otherText");
+    var other = document.createElement("div");
+    other.className = "written";
+    other.textContent = body.text;
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "button";
+    keep.textContent = message(this.area, "keepMine");
+    var take = document.createElement("button");
+    take.type = "button";
+    take.className = "button";
+    take.textContent = message(this.area, "takeTheirs");
+    keep.addEventListener("click", function () {
+      self.version = body.version;
+      panel.remove();
+      self.panel = null;
+      self.save();
+    });
+    take.addEventListener("click", function () {
+      self.area.value = body.text;
+      self.version = body.version;
+      localStorage.removeItem(self.key);
+      panel.remove();
+      self.panel = null;
+      self.show(message(self.area, "tookTheirs"), "saved");
+    });
+    panel.append(label, other, keep, take);
+    this.state.after(panel);
+    this.panel = panel;
+  };
+
+  DraftField.prototype.keep = function () {
+    if (this.area.value) {
+      localStorage.setItem(this.key, JSON.stringify({ text: this.area.value, at: Date.now() }));
+    }
   };
 
   document.querySelectorAll("form[data-drafts]").forEach(function (form) {
     var fields = [];
     form.querySelectorAll("textarea[data-field]").forEach(function (area) {
       fields.push(new DraftField(form, area));
+    });
+    /* Until the next page shows the text as saved or sent, keep this browser's copy:
+       a refused post (expired session, lost connection) then loses nothing. */
+    form.addEventListener("submit", function () {
+      fields.forEach(function (field) { field.keep(); });
     });
     window.addEventListener("online", function () {
       fields.forEach(function (field) {

@@ -73,6 +73,7 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret",
+            "TWO_FACTOR_REQUIRED_ROLES": (),  # two-factor is tested in test_auth_security.py
             "DATABASE_URL": f"sqlite:///{database}",
         }
     )

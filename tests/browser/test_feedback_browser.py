@@ -84,6 +84,7 @@ def test_sending_feedback_leaves_nothing_unsaved_behind(live_server, page):
         area.fill(OPENING)  # sent at once, before any autosave could confirm
     page.locator("button[value=send]").click()
     expect(page.locator(".feedback")).to_contain_text(OPENING)
+    page.wait_for_load_state("domcontentloaded")  # the deferred script has run
     assert journey_keys(page) == []
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -1,0 +1,96 @@
+"""A coachee's rights over their data: all of it in one archive, and erasure.
+
+Plain functions: they take model objects, the world and frames, and the time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from . import access_log
+from .dossier import Dossier, build_dossier, to_json, to_markdown
+from .extensions import db
+from .frames import FrameSet
+from .models import Answer, Feedback, FeedbackPart, Letter, User, Visit
+from .worlds import World
+
+
+def drafts_of(coachee: User) -> dict:
+    """The coachee's unsent texts: answers of open visits and free-letter drafts."""
+    open_visits = db.session.scalars(
+        select(Visit).where(Visit.coachee_id == coachee.id).order_by(Visit.started_at)
+    )
+    free = db.session.scalars(
+        select(Letter).where(Letter.coachee_id == coachee.id, Letter.sent_at.is_(None))
+    )
+    return {
+        "visits": [
+            {
+                "place": visit.place_id,
+                "started_at": visit.started_at.isoformat(),
+                "answers": {a.question_id: a.text for a in visit.answers},
+                "note": visit.note,
+            }
+            for visit in open_visits
+            if not visit.is_sent
+        ],
+        "free_letters": [{"body": letter.body, "note": letter.note} for letter in free],
+    }
+
+
+def account_of(coachee: User) -> dict:
+    return {
+        "pseudonym": coachee.pseudonym,
+        "email": coachee.email,
+        "role": coachee.role,
+        "created_at": coachee.created_at.isoformat(),
+        "coach": coachee.coach.pseudonym if coachee.coach else None,
+        "closed_at": coachee.closed_at.isoformat() if coachee.closed_at else None,
+    }
+
+
+def archive(
+    coachee: User,
+    world: World,
+    frames: FrameSet,
+    readable: Callable[[Dossier], tuple[str, bytes]],
+) -> bytes:
+    """A zip with everything of the coachee: the dossier readable (``readable`` gives a
+    file name and its bytes, e.g. a PDF) and as Markdown and JSON, their unsent
+    drafts and their account, as JSON."""
+    dossier = build_dossier(coachee, world, frames)
+    name, content = readable(dossier)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
+        archive_file.writestr(name, content)
+        archive_file.writestr("dossier.md", to_markdown(dossier))
+        archive_file.writestr("dossier.json", to_json(dossier))
+        archive_file.writestr("concepten.json", _json(drafts_of(coachee)))
+        archive_file.writestr("account.json", _json(account_of(coachee)))
+    return buffer.getvalue()
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def erase(coachee: User, now: datetime) -> None:
+    """Erase the coachee's account and every text of theirs: answers, drafts, notes,
+    letters both ways, feedback. The access log keeps only that an erasure happened."""
+    letter_ids = select(Letter.id).where(Letter.coachee_id == coachee.id)
+    feedback_ids = select(Feedback.id).where(Feedback.letter_id.in_(letter_ids))
+    visit_ids = select(Visit.id).where(Visit.coachee_id == coachee.id)
+    db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))
+    db.session.execute(delete(Feedback).where(Feedback.id.in_(feedback_ids)))
+    db.session.execute(delete(Letter).where(Letter.coachee_id == coachee.id))
+    db.session.execute(delete(Answer).where(Answer.visit_id.in_(visit_ids)))
+    db.session.execute(delete(Visit).where(Visit.coachee_id == coachee.id))
+    access_log.record_erasure(coachee, now)
+    db.session.delete(coachee)
+    db.session.flush()

@@ -1,0 +1,145 @@
+"""The access log, the coachee's archive of all their data, and erasure."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sqlite3
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from journey import free_letters, inbox, visits
+from journey.extensions import db
+from journey.models import AccessLog, Answer, Feedback, FeedbackPart, Letter, Role, User, Visit
+
+from .conftest import PASSWORD, login
+
+
+@pytest.fixture
+def cast(make_user, clock, app):
+    """A coach and her coachee, who sent a letter that got feedback and keeps a draft."""
+    coach = make_user("Coach Anna", Role.COACH)
+    coachee = make_user("Reiziger", coach=coach)
+    canary = f"kanarie-{uuid.uuid4()}"
+    frame = app.extensions["journey.frames"].default
+    visit = visits.visit_place(coachee, "humor", clock())
+    question = app.extensions["journey.world"].place("humor").questions[0].id
+    letter = visits.send_letter(
+        visit, {question: f"{canary} in een antwoord"}, 5, f"{canary} noot", clock(), 48
+    )
+    feedback = inbox.feedback_draft(letter, coach, frame, clock())
+    texts = {f"s-{s.id}": f"{canary} feedback" for s in frame.sections}
+    inbox.send_feedback(feedback, {**texts, f"c-{question}": f"{canary} opmerking"}, frame, clock())
+    draft = visits.visit_place(coachee, "topjob", clock())
+    visits.save_draft(draft, "x", f"{canary} concept", clock())
+    free = free_letters.draft(coachee, clock())
+    free_letters.save_body(free, f"{canary} vrije brief", clock())
+    free_letters.write_to_coachee(coach, coachee, f"{canary} brief van de coach", clock())
+    db.session.commit()
+    return {"coach": coach, "coachee": coachee, "letter": letter, "canary": canary}
+
+
+def test_reads_by_others_are_logged_and_shown_to_the_coachee(client, cast, make_user):
+    coach, coachee, letter = cast["coach"], cast["coachee"], cast["letter"]
+    login(client, coachee)
+    client.get("/dossier")
+    client.get(f"/letters/{letter.id}")
+    assert db.session.scalar(db.select(db.func.count(AccessLog.id))) == 0  # own reading
+    client.post("/logout")
+
+    login(client, coach)
+    assert client.get(f"/inbox/letters/{letter.id}").status_code == 200
+    assert client.get(f"/dossier/{coachee.id}").status_code == 200
+    assert client.get(f"/dossier/{coachee.id}/export.json").status_code == 200
+    rows = db.session.scalars(db.select(AccessLog).order_by(AccessLog.id)).all()
+    assert [(r.actor_name, r.subject_name, r.what) for r in rows] == [
+        ("Coach Anna", "Reiziger", "letter"),
+        ("Coach Anna", "Reiziger", "dossier-page"),
+        ("Coach Anna", "Reiziger", "dossier-json"),
+    ]
+    assert cast["canary"] not in json.dumps([r.what for r in rows])
+    client.post("/logout")
+
+    login(client, coachee)
+    page = client.get("/privacy/").get_data(as_text=True)
+    assert page.count("Coach Anna") == 3 and "je dossier" in page and "een brief" in page
+    client.post("/logout")
+
+    login(client, make_user("Beheerder", Role.ADMIN))
+    found = client.get("/admin/access-log?q=reizi").get_data(as_text=True)
+    assert found.count("Coach Anna") == 3
+    assert "Coach Anna" not in client.get("/admin/access-log?q=niemand").get_data(as_text=True)
+
+
+def test_only_admins_search_the_log(client, cast):
+    login(client, cast["coach"])
+    assert client.get("/admin/access-log").status_code == 404
+    assert client.get("/privacy/").status_code == 404  # the privacy page is the coachee's
+
+
+def test_the_archive_holds_all_the_coachees_data(client, cast):
+    login(client, cast["coachee"])
+    response = client.get("/privacy/archive.zip")
+    assert response.status_code == 200 and response.content_type == "application/zip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    files = zipfile.ZipFile(io.BytesIO(response.data))
+    names = set(files.namelist())
+    assert names == {"dossier.pdf", "dossier.md", "dossier.json", "concepten.json", "account.json"}
+    markdown = files.read("dossier.md").decode()
+    drafts = json.loads(files.read("concepten.json"))
+    account = json.loads(files.read("account.json"))
+    canary = cast["canary"]
+    for piece in ("in een antwoord", "noot", "feedback", "opmerking", "brief van de coach"):
+        assert f"{canary} {piece}" in markdown
+    assert drafts["visits"][0]["answers"] == {"x": f"{canary} concept"}
+    assert drafts["free_letters"] == [{"body": f"{canary} vrije brief", "note": ""}]
+    assert account["pseudonym"] == "Reiziger" and account["coach"] == "Coach Anna"
+    assert files.read("dossier.pdf").startswith(b"%PDF")
+
+
+def test_erasure_needs_the_password(client, cast):
+    login(client, cast["coachee"])
+    response = client.post("/privacy/erase", data={"password": "niet-mijn-wachtwoord"})
+    assert response.status_code == 422 and "klopt niet" in response.get_data(as_text=True)
+    assert db.session.get(User, cast["coachee"].id) is not None
+
+
+def test_erasure_leaves_nothing_behind(client, cast, app, database_url):
+    coachee_id, canary = cast["coachee"].id, cast["canary"]
+    login(client, cast["coach"])
+    client.get(f"/dossier/{coachee_id}")  # a read that the log will forget
+    client.post("/logout")
+    login(client, cast["coachee"])
+    old_cookie = client.get_cookie("session").value
+    response = client.post("/privacy/erase", data={"password": PASSWORD})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, coachee_id) is None
+    for model in (Visit, Answer, Letter, Feedback, FeedbackPart):
+        assert db.session.scalar(db.select(db.func.count(model.id))) == 0, model
+    assert [
+        (r.what, r.subject_id, r.subject_name) for r in db.session.scalars(db.select(AccessLog))
+    ] == [("erasure", None, "")]
+    client.set_cookie("session", old_cookie)  # the old session is gone with the account
+    assert client.get("/map").status_code == 302
+    assert login(client, cast["coachee"]).status_code == 422
+    assert db.session.get(User, cast["coach"].id) is not None  # the coach stays
+
+    if database_url.startswith("sqlite"):
+        db.session.commit()  # a transaction holds SQLite's write lock (BEGIN IMMEDIATE): end it
+        path = Path(database_url.removeprefix("sqlite:///"))
+        with contextlib.closing(sqlite3.connect(path)) as connection:  # outside any transaction
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for file in (path, Path(f"{path}-wal")):
+            if file.exists():
+                assert canary.encode() not in file.read_bytes(), file
+    else:
+        dump = db.session.execute(
+            text("SELECT string_agg(t::text, ' ') FROM access_log t")
+        ).scalar()
+        assert canary not in (dump or "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -302,3 +304,24 @@ def test_the_migration_encrypts_plain_texts_and_the_downgrade_decrypts(app, coac
         "leeg": "",
     }
     assert db.session.scalar(sa.select(Letter.body)) == f"brief {canary}"
+
+
+def test_no_backup_holds_a_written_text_readable(
+    app, coachee, coach, clock, database_url, tmp_path
+):
+    canary = f"kanarie-{uuid.uuid4()}"
+    write_every_kind_of_text(coachee, coach, clock(), canary)
+    pseudonym = coachee.pseudonym.encode()  # read now: the command ends this session
+    target = tmp_path / "journey.backup"
+    result = run(app, "backup", str(target))
+    assert result.exit_code == 0, result.output
+    if database_url.startswith("sqlite"):
+        content = target.read_bytes()
+        assert pseudonym in content  # the file is a real, readable copy
+    else:  # a custom-format dump is compressed: read it back as SQL
+        pg_restore = shutil.which("pg_restore")
+        assert pg_restore, "pg_restore (postgresql-client) is needed"
+        dump = [pg_restore, "--file=-", str(target)]
+        content = subprocess.run(dump, capture_output=True, check=True).stdout  # noqa: S603
+        assert pseudonym in content
+    assert canary.encode() not in content

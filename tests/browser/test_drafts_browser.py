@@ -148,3 +148,24 @@ def test_logout_warns_then_clears_browser_copy(live_server, context, page):
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("body[data-user]")).to_have_count(0)  # logged out
     assert journey_keys(page) == []
+
+
+def test_two_tabs_on_one_draft_show_both_texts_and_let_the_writer_choose(live_server, context):
+    live_server.create_coachee("Zeemeeuw")
+    question = live_server.first_question(PLACE)
+    first = context.new_page()
+    log_in(first, live_server, "Zeemeeuw")
+    first_field, first_state, _key = open_place(first, live_server)
+    second = context.new_page()
+    second_field, second_state, _key = open_place(second, live_server)  # an older copy now
+
+    first_field.press_sequentially(FIRST)
+    expect(first_state).to_have_attribute("data-kind", "saved", timeout=WAIT)
+    second_field.press_sequentially(SECOND)
+    conflict = second.locator(".conflict")
+    expect(conflict).to_contain_text(FIRST, timeout=WAIT)  # the other tab's text, shown
+    assert live_server.answers(question) == [FIRST]  # nothing overwritten silently
+
+    conflict.locator("button").first.click()  # keep my text
+    expect(second_state).to_have_attribute("data-kind", "saved", timeout=WAIT)
+    assert live_server.answers(question) == [SECOND]

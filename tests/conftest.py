@@ -8,15 +8,17 @@ migrations: once per run into a template, then copied (SQLite) or emptied
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import argon2
 import flask_migrate
 import pytest
 from sqlalchemy import text
 
-from journey import create_app
+from journey import accounts, create_app
 from journey.accounts import create_account
 from journey.extensions import db
 from journey.models import Role, User
@@ -127,3 +129,18 @@ def make_user(app, clock: Clock):
 def login(client, user: User, password: str = PASSWORD):
     """Log ``user`` in through the login form; returns the response."""
     return client.post("/login", data={"pseudonym": user.pseudonym, "password": password})
+
+
+@functools.cache
+def quick_hash(password: str) -> str:
+    """An argon2id hash made with the lowest cost: the same check, none of the wait."""
+    return argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
+
+
+@pytest.fixture
+def quick_password_hashes(monkeypatch):
+    """Accounts get cheap password hashes (the real cost is for attackers, and
+    test_auth_security tests it); logging in still checks the password."""
+    monkeypatch.setattr(accounts, "hash_password", quick_hash)
+    yield
+    accounts._dummy_hash.cache_clear()  # a cheap dummy hash must not outlive the test

@@ -12,21 +12,22 @@ compared with EXPECTED. A route without a row, or a row without a route, fails.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import argon2
 import pytest
 
-from journey import accounts, free_letters, inbox, visits
+from journey import free_letters, inbox, visits
 from journey.extensions import db
 from journey.models import Role, User
 
 from .conftest import login
 
 PLACE, DRAFT_PLACE = "veilige-haven", "stille-vijver"
+
+
+pytestmark = pytest.mark.usefixtures("quick_password_hashes")
 
 ACTORS = (
     "anonymous",
@@ -178,24 +179,6 @@ JSON_BODY = {
 }
 LAST = ("inbox.close_trajectory", "auth.logout")  # they change what comes after them
 SKIPPED = {"static"}
-
-
-@functools.cache
-def quick_hash(password: str) -> str:
-    """An argon2id hash made with the lowest cost: the same check, none of the wait."""
-    return argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Accounts get cheap password hashes here (the real cost is for attackers, and
-    test_auth tests it); logging in still checks the password."""
-    if hasattr(accounts, "hash_password"):
-        monkeypatch.setattr(accounts, "hash_password", quick_hash)
-    yield
-    forget = getattr(getattr(accounts, "_dummy_hash", None), "cache_clear", None)
-    if forget:  # a cheap dummy hash must not outlive these tests (login timing)
-        forget()
 
 
 @dataclass

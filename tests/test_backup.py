@@ -30,12 +30,12 @@ def run(app):
 
 @pytest.fixture
 def database_file(app) -> Path | None:
-    """The SQLite file of the test database; None on PostgreSQL (skipped without pg_dump)."""
+    """The SQLite file of the test database; None on PostgreSQL (which needs pg_dump)."""
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
         return Path(url.database)
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
-        pytest.skip("pg_dump and pg_restore are not installed (postgresql-client)")
+        pytest.fail("pg_dump and pg_restore are not installed: apt-get install postgresql-client")
     return None
 
 

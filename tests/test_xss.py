@@ -12,12 +12,10 @@ stays text. Every response sends a Content-Security-Policy without
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import argon2
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
@@ -30,6 +28,9 @@ from .conftest import PASSWORD, login
 
 PLACE, DRAFT_PLACE = "veilige-haven", "stille-vijver"
 MD, JSON = "text/markdown", "application/json"
+
+
+pytestmark = pytest.mark.usefixtures("quick_password_hashes")
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -159,24 +160,6 @@ def json_texts(text: str) -> str:
 
     walk(json.loads(text))
     return "\n".join(found)
-
-
-@functools.cache
-def quick_hash(password: str) -> str:
-    """An argon2id hash made with the lowest cost: the same check, none of the wait."""
-    return argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(password)
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Accounts get cheap password hashes here (the real cost is for attackers, and
-    test_auth tests it); logging in still checks the password."""
-    if hasattr(accounts, "hash_password"):
-        monkeypatch.setattr(accounts, "hash_password", quick_hash)
-    yield
-    forget = getattr(getattr(accounts, "_dummy_hash", None), "cache_clear", None)
-    if forget:  # a cheap dummy hash must not outlive these tests (login timing)
-        forget()
 
 
 def registration(pseudonym: str, email: str = "", code: str = "") -> dict[str, str]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import flask_migrate
 import pytest
 from flask import Flask
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from journey import create_app
@@ -96,8 +97,7 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )

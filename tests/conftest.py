@@ -126,6 +126,24 @@ def make_user(app, clock: Clock):
     return make
 
 
+@pytest.fixture
+def world(app):
+    """The app's world, as loaded at start-up."""
+    return app.extensions["journey.world"]
+
+
+@pytest.fixture
+def frame(app):
+    """The default feedback frame."""
+    return app.extensions["journey.frames"].default
+
+
+@pytest.fixture
+def coach(make_user):
+    """A coach, Coach Anna."""
+    return make_user("Coach Anna", Role.COACH)
+
+
 def login(client, user: User, password: str = PASSWORD):
     """Log ``user`` in through the login form; returns the response."""
     return client.post("/login", data={"pseudonym": user.pseudonym, "password": password})

@@ -84,11 +84,6 @@ def frames(app) -> FrameSet:
     return frame_set
 
 
-@pytest.fixture
-def world(app):
-    return app.extensions["journey.world"]
-
-
 def a_feedback(letter: Letter, coach: User, parts: dict[str, str], now, sent: bool) -> Feedback:
     feedback = Feedback(
         letter=letter,

@@ -24,7 +24,6 @@ from journey.models import (
     FeedbackPart,
     Letter,
     LetterKind,
-    Role,
     Visit,
     render_migration_item,
 )
@@ -40,21 +39,6 @@ COLUMNS = [
     ("feedback_parts", "text"),
 ]
 BEFORE_ENCRYPTION = "315c3eb83186"  # the revision before the data migration
-
-
-@pytest.fixture
-def world(app):
-    return app.extensions["journey.world"]
-
-
-@pytest.fixture
-def frame(app):
-    return app.extensions["journey.frames"].default
-
-
-@pytest.fixture
-def coach(make_user):
-    return make_user("Coach Anna", Role.COACH)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import event, insert
 
 from journey import free_letters, inbox, visits
@@ -16,21 +15,6 @@ from journey.models import Feedback, Letter, LetterKind, Role, User, Visit
 from .conftest import login
 
 PLACE = "veilige-haven"
-
-
-@pytest.fixture
-def world(app):
-    return app.extensions["journey.world"]
-
-
-@pytest.fixture
-def frame(app):
-    return app.extensions["journey.frames"].default
-
-
-@pytest.fixture
-def coach(make_user):
-    return make_user("Coach Anna", Role.COACH)
 
 
 def send_place_letter(

@@ -16,11 +16,6 @@ PLACE = "veilige-haven"
 
 
 @pytest.fixture
-def world(app):
-    return app.extensions["journey.world"]
-
-
-@pytest.fixture
 def place(world):
     return world.place(PLACE)
 

@@ -35,6 +35,7 @@ class Defaults:
     DATABASE_URL: str | None = None  # None: SQLite in the instance folder
     WORLD = str(PROJECT_ROOT / "worlds" / "places.yaml")
     FRAMES = str(PROJECT_ROOT / "worlds" / "frames.yaml")
+    SAMPLES = str(PROJECT_ROOT / "worlds" / "samples")  # a folder of sample journeys (*.yaml)
     DEFAULT_PROMISE_HOURS = 48
     MAX_ANSWER_LENGTH = 20_000
     MAX_NOTE_LENGTH = 4_000

@@ -7,32 +7,49 @@ from collections.abc import Iterable
 
 import yaml
 
-from .frames import load_frames
+from .frames import Frame, load_frames
+from .samples import load_samples
 from .worlds import load_world
 from .yamlfile import DataFileError, Problem
 
 
 def _kind(path: str | os.PathLike[str]) -> str:
-    """``frames`` for a file whose top level has a ``frames`` key; else ``world``."""
+    """``frames`` or ``sample`` for a file whose top level has that key; else ``world``."""
     try:
         with open(path, "rb") as stream:
             data = yaml.safe_load(stream)
     except (OSError, yaml.YAMLError):
         return "world"  # the world loader reports the problem with file and line
-    return "frames" if isinstance(data, dict) and "frames" in data else "world"
+    if isinstance(data, dict):
+        return next((kind for kind in ("frames", "sample") if kind in data), "world")
+    return "world"
 
 
 def check_data_files(
-    paths: Iterable[str | os.PathLike[str]], *, static_dir: str | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    static_dir: str | None = None,
+    frame: Frame | None = None,
 ) -> list[Problem]:
-    """Every problem in the given world and frames files; [] when all are valid."""
+    """Every problem in the given world, frames and sample files; [] when all are valid.
+
+    Sample exemplars are checked against ``frame`` (the frame trainees answer in).
+    """
     problems: list[Problem] = []
+    samples = []
     for path in paths:
         try:
-            if _kind(path) == "frames":
+            kind = _kind(path)
+            if kind == "sample":
+                samples.append(path)
+            elif kind == "frames":
                 load_frames(path)
             else:
                 load_world(path, static_dir=static_dir)
         except DataFileError as error:
             problems.extend(error.problems)
+    try:
+        load_samples(samples, frame)
+    except DataFileError as error:
+        problems.extend(error.problems)
     return problems

@@ -14,8 +14,7 @@ from datetime import datetime
 from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from . import letters
-from .drafts import check_version
+from . import drafts, letters, second_reader
 from .extensions import db
 from .frames import Frame
 from .models import Absence, Feedback, FeedbackPart, Letter, Role, User
@@ -163,12 +162,23 @@ def save_feedback_part(
     if part is None:
         part = FeedbackPart(feedback=feedback, key=key, text="", version=0, updated_at=now)
         db.session.add(part)
-    check_version(expected_version, part.version, part.text, text)
-    if part.text != text or part.version == 0:
-        part.text, part.updated_at = text, now
-        part.version += 1
+    drafts.store(part, text, now, expected_version)
     db.session.flush()
     return part
+
+
+def coachee_text(letter: Letter) -> str:
+    """What the coachee wrote in ``letter`` (answers and note, or the free letter), as one
+    text: what the second reader compares the feedback with."""
+    texts = [a.text for a in letter.visit.answers] if letter.visit else [letter.body]
+    return "\n\n".join(t for t in [*texts, letter.note] if t and t.strip())
+
+
+def second_reading(letter: Letter, frame: Frame) -> list[second_reader.Finding]:
+    """The second reader's findings on the feedback draft of ``letter`` ([] before any text)."""
+    texts = {p.key: p.text for p in letter.feedback.parts} if letter.feedback else {}
+    feedback = frame.reading_text(texts)
+    return second_reader.review(feedback, coachee_text(letter)) if feedback else []
 
 
 def missing_sections(frame: Frame, texts: Mapping[str, str]) -> list[str]:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from . import letters
+from . import drafts, letters
 from .drafts import check_version
 from .extensions import db
 from .inbox import address_letter
@@ -62,11 +62,7 @@ def save_draft(
     if answer is None:
         answer = Answer(visit=visit, question_id=question_id, text="", version=0)
         db.session.add(answer)
-    check_version(expected_version, answer.version, answer.text, text)
-    if answer.text != text or answer.version == 0:
-        answer.text = text
-        answer.version += 1
-        answer.updated_at = now
+    drafts.store(answer, text, now, expected_version)
     db.session.flush()
     return answer
 

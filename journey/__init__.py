@@ -12,6 +12,7 @@ from . import config, crypto, database
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .frames import load_frames
 from .models import render_migration_item
+from .samples import load_samples, sample_files
 from .worlds import load_world
 
 
@@ -39,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["journey.world"] = load_world(app.config["WORLD"], static_dir=app.static_folder)
     app.extensions["journey.frames"] = load_frames(app.config["FRAMES"])
+    app.extensions["journey.samples"] = load_samples(
+        sample_files(app.config["SAMPLES"]), app.extensions["journey.frames"].default
+    )
 
     crypto.init_app(app)
     database.init_app(app)
@@ -54,9 +58,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import web
-    from .blueprints import admin, auth, dossier, inbox, journey, privacy
+    from .blueprints import admin, auth, dossier, inbox, journey, practice, privacy
 
     web.init_app(app)
-    for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, privacy.bp, admin.bp):
+    for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, practice.bp, privacy.bp, admin.bp):
         app.register_blueprint(blueprint)
     return app

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Letter, Role, User, Visit
+from .models import Letter, PracticeAttempt, Role, User, Visit
 from .worlds import Place, World
 
 
@@ -101,3 +101,20 @@ def coach_letter(user: User, letter_id: int, *, for_update: bool = False) -> Let
     if letter.coach_id != user.id and not in_pool:
         abort(404)
     return letter
+
+
+def practice_attempt(user: User, attempt_id: int, *, for_update: bool = False) -> PracticeAttempt:
+    """A practice attempt for its trainee, or, once submitted, for the trainee's
+    supervisor; 404 for everyone else. With ``for_update`` its row stays locked."""
+    attempt = db.session.get(PracticeAttempt, attempt_id, with_for_update=for_update)
+    if attempt is None:
+        abort(404)
+    own = user.has_role(Role.TRAINEE) and attempt.trainee_id == user.id
+    supervised = (
+        user.has_role(Role.SUPERVISOR)
+        and attempt.trainee.supervisor_id == user.id
+        and attempt.submitted_at is not None
+    )
+    if not (own or supervised):
+        abort(404)
+    return attempt

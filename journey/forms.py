@@ -267,3 +267,17 @@ class AbsenceForm(PrefixedForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class PracticeCommentForm(FlaskForm):
+    """A supervisor's comment on a practice answer: on the whole, or on a passage of it."""
+
+    passage = TextAreaField(_l("Over deze passage (mag leeg blijven)"), filters=[strip])
+    body = TextAreaField(
+        _l("Je opmerking"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Schrijf eerst je opmerking.")),
+            Length(max=4_000, message=_l("Een opmerking heeft hoogstens %(max)d tekens.")),
+        ],
+    )

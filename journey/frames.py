@@ -39,6 +39,14 @@ class Frame:
         """The section with this id, or None."""
         return next((s for s in self.sections if s.id == section_id), None)
 
+    def reading_text(self, texts: Mapping[str, str]) -> str:
+        """A feedback as one text, as the second reader reads it: the sections (``s-<id>``)
+        in frame order, with the comments on answers (``c-...``) before the closing one."""
+        sections = [texts.get(f"s-{section.id}", "") for section in self.sections]
+        comments = [text for key, text in texts.items() if key.startswith("c-")]
+        pieces = [*sections[:-1], *comments, *sections[-1:]]
+        return "\n\n".join(piece.strip() for piece in pieces if piece.strip())
+
 
 @dataclass(frozen=True)
 class FrameSet:

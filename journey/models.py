@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -79,7 +79,11 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(255))  # set once two-factor is on
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 ends sessions
 
-    coach: Mapped[User | None] = relationship(remote_side=[id])
+    # A trainee's supervisor: who reviews their practice answers.
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    coach: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[coach_id])
+    supervisor: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[supervisor_id])
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -263,3 +267,91 @@ class AccessLog(db.Model):
     subject_name: Mapped[str] = mapped_column(String(40))
     what: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None] = mapped_column()
+
+
+class PracticeState(StrEnum):
+    DRAFT = "draft"  # the trainee is writing
+    SUBMITTED = "submitted"  # waiting for the supervisor
+    REVIEWED = "reviewed"  # the supervisor's comments are there
+
+
+class PracticeAttempt(db.Model):
+    """A trainee's answer to the letter of a sample journey, in a feedback frame.
+
+    A trainee may redo a sample: each attempt has its own ``number`` and is kept.
+    ``findings`` holds the second reader's verdict per check at submission
+    (``{"opens_positive": true, ...}``), so progress over time stays visible.
+    """
+
+    __tablename__ = "practice_attempts"
+    __table_args__ = (UniqueConstraint("trainee_id", "sample_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    sample_id: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int] = mapped_column()
+    frame_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    findings: Mapped[dict | None] = mapped_column(JSON)
+
+    trainee: Mapped[User] = relationship(foreign_keys=[trainee_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    parts: Mapped[list[PracticePart]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="PracticePart.id"
+    )
+    comments: Mapped[list[PracticeComment]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="PracticeComment.id"
+    )
+
+    @property
+    def state(self) -> PracticeState:
+        if self.reviewed_at is not None:
+            return PracticeState.REVIEWED
+        if self.submitted_at is not None:
+            return PracticeState.SUBMITTED
+        return PracticeState.DRAFT
+
+    def part(self, key: str) -> PracticePart | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+    def text_of(self, key: str) -> str:
+        part = self.part(key)
+        return part.text if part else ""
+
+
+class PracticePart(db.Model):
+    """One piece of a practice answer: a frame section (``s-<id>``) or a comment on an
+    answer of the sample letter (``c-<number>``)."""
+
+    __tablename__ = "practice_parts"
+    __table_args__ = (UniqueConstraint("attempt_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("practice_attempts.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(EncryptedText, default="")
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    attempt: Mapped[PracticeAttempt] = relationship(back_populates="parts")
+
+
+class PracticeComment(db.Model):
+    """A supervisor's comment on a practice answer: on the whole, or on a ``passage``
+    (words quoted from the part ``part_key``)."""
+
+    __tablename__ = "practice_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("practice_attempts.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    part_key: Mapped[str | None] = mapped_column(String(80))
+    passage: Mapped[str] = mapped_column(EncryptedText, default="")
+    body: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    attempt: Mapped[PracticeAttempt] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()

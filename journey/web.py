@@ -31,6 +31,7 @@ from .extensions import db, login_manager
 from .figures import duration
 from .frames import FrameSet
 from .models import Role, User
+from .samples import SampleSet
 from .worlds import World
 
 
@@ -45,6 +46,10 @@ def world() -> World:
 
 def frames() -> FrameSet:
     return current_app.extensions["journey.frames"]
+
+
+def samples() -> SampleSet:
+    return current_app.extensions["journey.samples"]
 
 
 def wants_json() -> bool:

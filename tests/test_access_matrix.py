@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from journey import free_letters, inbox, visits
+from journey import free_letters, inbox, practice, visits
 from journey.extensions import db
 from journey.models import Role, User
 
@@ -90,6 +90,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inbox.close_trajectory": row(coach_a=302),
     "inbox.settings": row(coaches=200),
     "inbox.delete_absence": row(coach_a=302),  # coach A's own absence
+    "inbox.second_reader": row(coach_a=200),  # on A's letter, which coach A holds
+    # practice: trainees see only samples and their own answers; supervisors their trainees'
+    "practice.index": row(trainee=200),
+    "practice.sample": row(trainee=200),
+    "practice.save_part": row(trainee=200, anonymous=NO_SESSION),  # the next attempt
+    "practice.answer": row(trainee=302),  # an empty form is kept as a draft
+    "practice.second_reader": row(trainee=200),
+    "practice.again": row(trainee=302),
+    "practice.attempt": row(trainee=200, supervisor=200),  # the trainee's submitted answer
+    "practice.review": row(supervisor=200),
+    "practice.comment": row(supervisor=422),  # an empty comment is refused
+    "practice.mark_reviewed": row(supervisor=302),
     # the dossier
     "dossier.own": row(coachees=200),
     "dossier.export_own": row(coachees=200),
@@ -102,6 +114,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.renew_code": row(admin=302),
     "admin.coachees": row(admin=200),
     "admin.assign_coach": row(admin=302),  # an empty form keeps the coach as it was
+    "admin.trainees": row(admin=200),
+    "admin.assign_supervisor": row(admin=302),  # an empty form keeps the supervisor
     "admin.access_log_search": row(admin=200),
     # the coachee's own data
     "privacy.index": row(coachees=200),
@@ -153,6 +167,17 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("dossier.show", {"coachee_id": "admin"}, row()),
     ("admin.assign_coach", {"coachee_id": "coach_a"}, row()),
     ("admin.renew_code", {"coach_id": "a.coachee"}, row()),
+    ("admin.assign_supervisor", {"trainee_id": "supervisor"}, row()),
+    # a draft is its trainee's alone; another trainee's answer is nobody else's
+    ("practice.attempt", {"attempt_id": "t.draft"}, row(trainee=302)),  # on to the sample page
+    ("practice.attempt", {"attempt_id": "other.attempt"}, row()),
+    ("practice.comment", {"attempt_id": "other.attempt"}, row()),
+    ("practice.mark_reviewed", {"attempt_id": "other.attempt"}, row()),
+    ("practice.sample", {"sample_id": "missing.place"}, row()),
+    # an answer that was handed in cannot change; a number that skips ahead does not exist
+    ("practice.save_part", {"number": "t.attempt.number"}, row(trainee=409, anonymous=NO_SESSION)),
+    ("practice.save_part", {"number": "t.far"}, row(anonymous=NO_SESSION)),
+    ("inbox.second_reader", {"letter_id": "pool.letter"}, row()),  # nobody holds it yet
 ]
 
 # URL parameter -> the cast's value (Cast.values) it is filled with.
@@ -166,8 +191,14 @@ PARAMS = {
     "absence_id": "a.absence",
     "key": "a.letter.key",
     "fmt": "fmt.json",
+    "trainee_id": "trainee",
+    "sample_id": "t.sample",
+    "number": "t.next",
+    "attempt_id": "t.attempt",
 }
 PARAMS_FOR = {
+    "practice.sample": {"sample_id": "t.draft_sample"},
+    "practice.second_reader": {"sample_id": "t.draft_sample", "number": "t.draft.number"},
     "journey.send_free_letter": {"letter_id": "a.free_draft"},
     "journey.save_free_letter_draft": {"letter_id": "a.free_draft", "field": "a.free_draft.field"},
 }
@@ -175,6 +206,7 @@ JSON_BODY = {
     "journey.save_draft",
     "journey.save_free_letter_draft",
     "inbox.save_feedback",
+    "practice.save_part",
     "auth.keep_alive",
 }
 LAST = ("inbox.close_trajectory", "auth.logout")  # they change what comes after them
@@ -258,8 +290,37 @@ def cast(app, make_user, clock) -> Cast:
     answer = {world.place(PLACE).questions[0].id: "Zonder coach."}
     values["pool.letter"] = visits.send_letter(pool_visit, answer, None, "", clock(), 48).id
     values["pool.coachee"] = pool.id
+    values |= practice_work(app, users, make_user, clock)
     db.session.commit()
     return Cast(users, values)
+
+
+def practice_work(app, users: dict[str, User], make_user, clock) -> dict[str, object]:
+    """The trainee (supervised by the supervisor) handed in an answer to one sample and
+    has a draft at another; another trainee, with another supervisor, handed one in too."""
+    frame = app.extensions["journey.frames"].default
+    first, second = app.extensions["journey.samples"].samples[:2]
+    trainee = users["trainee"]
+    trainee.supervisor = users["supervisor"]
+    handed_in = practice.start_attempt(trainee, first, frame, clock())
+    practice.submit(handed_in, {"s-openen": "Wat een mooie brief."}, [], clock())
+    draft = practice.start_attempt(trainee, second, frame, clock())
+    practice.save_part(draft, "s-openen", "Een begin.", clock())
+    other = make_user("Leerling Olaf", Role.TRAINEE)
+    other.supervisor = make_user("Supervisor Siem", Role.SUPERVISOR)
+    elsewhere = practice.start_attempt(other, first, frame, clock())
+    practice.submit(elsewhere, {"s-openen": "Dank je."}, [], clock())
+    return {
+        "t.sample": first.id,
+        "t.attempt": handed_in.id,
+        "t.attempt.number": handed_in.number,
+        "t.next": handed_in.number + 1,
+        "t.far": handed_in.number + 5,
+        "t.draft_sample": second.id,
+        "t.draft": draft.id,
+        "t.draft.number": draft.number,
+        "other.attempt": elsewhere.id,
+    }
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,11 @@ def home():
         return redirect(url_for("journey.world_map"))
     if current_user.has_role(Role.COACH):
         return redirect(url_for("inbox.index"))
-    if current_user.has_role(Role.ADMIN):
-        return redirect(url_for("admin.index"))
-    return redirect(url_for("auth.account"))
+    if current_user.has_role(Role.TRAINEE):
+        return redirect(url_for("practice.index"))
+    if current_user.has_role(Role.SUPERVISOR):
+        return redirect(url_for("practice.review"))
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/map")

@@ -137,6 +137,7 @@
         localStorage.removeItem(this.key);
         this.show(message(this.area, "saved").replace("{time}", clock()), "saved");
       }
+      this.area.dispatchEvent(new CustomEvent("journey:saved", { bubbles: true }));
       return;
     }
     if (status === 409 && body.error === "conflict") { this.conflict(body); return; }

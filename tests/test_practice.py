@@ -1,0 +1,273 @@
+"""Practice: a trainee answers a sample letter, submits, compares with the exemplar; the
+supervisor comments and marks it reviewed; the trainee sees the comments and can redo."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from journey import practice
+from journey.demo import SUPERVISOR, TRAINEE, load_demo
+from journey.extensions import db
+from journey.models import PracticeAttempt, PracticeState, Role
+
+from .conftest import login
+from .test_inbox import send_place_letter
+
+pytestmark = pytest.mark.usefixtures("quick_password_hashes")
+
+
+@pytest.fixture
+def sample(app):
+    """The first sample journey, as loaded at start-up."""
+    return app.extensions["journey.samples"].samples[0]
+
+
+@pytest.fixture
+def people(make_user):
+    supervisor = make_user("Supervisor Sam", Role.SUPERVISOR)
+    trainee = make_user("Leerling Lot", Role.TRAINEE, supervisor=supervisor)
+    return trainee, supervisor
+
+
+def quoted(sample) -> str:
+    """A few words of the sample coachee's first answer, to quote."""
+    return " ".join(sample.letter.answers[0].text.split()[:4])
+
+
+def full_answer(frame, sample) -> dict[str, str]:
+    texts = {f"s-{section.id}": f"Tekst bij {section.title}." for section in frame.sections}
+    texts["s-openen"] = "Wat een open en eerlijke brief heb je geschreven."
+    texts["s-kern"] = f"Je schrijft: “{quoted(sample)}”. Dat raakt de kern."
+    texts["s-verdieping"] = "Wat zou je helpen om hier verder naar te kijken?"
+    texts["s-afsluiten"] = "Je schrijft met veel zorg, en dat is een mooie basis."
+    texts["c-1"] = "Hier zeg je iets belangrijks."
+    return texts
+
+
+def page(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def written(html: str) -> str:
+    """The page's text with tags removed and entities for quotes undone, for assertions."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_the_whole_practice_loop(app, client, people, sample, frame):
+    trainee, supervisor = people
+    login(client, trainee)
+    overview = page(client, "/practice/")
+    assert sample.title in overview and "nog niet begonnen" in overview
+
+    case = page(client, f"/practice/samples/{sample.id}")
+    assert sample.letter.answers[0].text.split()[0] in case
+    assert frame.sections[0].title in case
+
+    # autosave one section: the draft (attempt 1) exists, the second reader reads along
+    saved = client.post(
+        f"/practice/samples/{sample.id}/1/parts/s-openen",
+        json={"text": "Wat een open brief. Ik vind dat je moet praten.", "version": 0},
+    )
+    assert saved.status_code == 200 and saved.get_json()["version"] == 1
+    reading = page(client, f"/practice/samples/{sample.id}/1/second-reader")
+    assert 'data-check="first_person"' in reading and "finding miss" in reading
+
+    # submitting with required sections empty is refused; the text is kept
+    refused = client.post(
+        f"/practice/samples/{sample.id}/1",
+        data={"s-openen": "Wat een open brief.", "action": "submit"},
+    )
+    assert refused.status_code == 422
+    assert "Schrijf hier nog iets" in refused.get_data(as_text=True)
+    attempt = db.session.scalars(db.select(PracticeAttempt)).one()
+    assert attempt.state == PracticeState.DRAFT
+    assert attempt.text_of("s-openen") == "Wat een open brief."
+
+    texts = full_answer(frame, sample)
+    submitted = client.post(f"/practice/samples/{sample.id}/1", data={**texts, "action": "submit"})
+    assert submitted.status_code == 302
+    assert submitted.headers["Location"].endswith(f"/practice/attempts/{attempt.id}")
+    db.session.refresh(attempt)
+    assert attempt.state == PracticeState.SUBMITTED
+    assert set(attempt.findings) >= {"opens_positive", "quotes_coachee", "language_level"}
+    assert attempt.findings["opens_positive"] is True
+
+    result = written(page(client, f"/practice/attempts/{attempt.id}"))
+    assert written(sample.exemplar[0].text) in result  # the exemplar beside the answer
+    assert written(sample.teaching_notes.split("\n")[0]) in result
+    assert "Wat de tweede lezer zag" in result
+    assert "Je supervisor leest je antwoord nog" in result
+
+    # the handed-in answer cannot change any more, not even from a tab left open
+    late = client.post(
+        f"/practice/samples/{sample.id}/1/parts/s-openen", json={"text": "Anders.", "version": 1}
+    )
+    assert late.status_code == 409
+    client.post("/logout")
+
+    # the supervisor reads it, comments on a passage and on the whole, marks it reviewed
+    login(client, supervisor)
+    assert "Leerling Lot" in page(client, "/practice/review")
+    url = f"/practice/attempts/{attempt.id}"
+    missing = client.post(
+        f"{url}/comments", data={"passage": "Dit staat er niet.", "body": "Mijn opmerking."}
+    )
+    assert missing.status_code == 422
+    assert "Mijn opmerking." in missing.get_data(as_text=True)  # what was typed is kept
+    assert "staat niet letterlijk in het antwoord" in missing.get_data(as_text=True)
+    passage = "open en eerlijke brief"
+    on_passage = client.post(
+        f"{url}/comments", data={"passage": passage, "body": "Mooi concreet benoemd."}
+    )
+    assert on_passage.status_code == 302
+    client.post(f"{url}/comments", data={"body": "Sterk begin; let op de vragen."})
+    assert client.post(f"{url}/reviewed").status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.state == PracticeState.REVIEWED and attempt.reviewer_id == supervisor.id
+    assert [c.part_key for c in attempt.comments] == ["s-openen", None]
+    client.post("/logout")
+
+    # the trainee now sees the comments, the passage marked in their answer
+    login(client, trainee)
+    html = page(client, url)
+    assert "Mooi concreet benoemd." in html and "Sterk begin; let op de vragen." in html
+    assert f"<mark>{passage}<sup>" in html
+    assert "besproken" in page(client, "/practice/")
+
+
+def test_comments_stay_hidden_until_the_work_is_reviewed(app, client, people, sample, frame, clock):
+    trainee, supervisor = people
+    attempt = practice.start_attempt(trainee, sample, frame, clock())
+    practice.submit(attempt, full_answer(frame, sample), [], clock())
+    practice.add_comment(attempt, supervisor, "Nog even geheim.", "", clock())
+    db.session.commit()
+    login(client, trainee)
+    assert "Nog even geheim." not in page(client, f"/practice/attempts/{attempt.id}")
+
+
+def test_a_trainee_can_redo_a_sample_and_keeps_earlier_attempts(app, client, people, sample, frame):
+    trainee, _ = people
+    login(client, trainee)
+    texts = full_answer(frame, sample)
+    client.post(f"/practice/samples/{sample.id}/1", data={**texts, "action": "submit"})
+    case = page(client, f"/practice/samples/{sample.id}")
+    assert "Beantwoord deze brief opnieuw" in case and "Poging 1" in case
+
+    assert client.post(f"/practice/samples/{sample.id}/again").status_code == 302
+    # a second click (another tab) does not start a third attempt
+    client.post(f"/practice/samples/{sample.id}/again")
+    retry = dict(texts, **{"s-kern": "Een nieuwe kern, anders dan de eerste."})
+    client.post(f"/practice/samples/{sample.id}/2", data={**retry, "action": "submit"})
+    attempts = practice.attempts_at(trainee, sample)
+    assert [(a.number, a.state) for a in attempts] == [
+        (1, PracticeState.SUBMITTED),
+        (2, PracticeState.SUBMITTED),
+    ]
+    assert attempts[0].text_of("s-kern") == texts["s-kern"]
+    assert attempts[1].text_of("s-kern") == "Een nieuwe kern, anders dan de eerste."
+
+    overview = page(client, "/practice/")
+    assert overview.count(f"/practice/attempts/{attempts[0].id}") >= 2  # case row + progress
+    assert "nr. 2" in overview
+    rows = practice.progress(trainee, app.extensions["journey.samples"])
+    assert [row.attempt.number for row in rows] == [1, 2]
+    assert all(len(row.verdicts) == 8 for row in rows)
+
+
+def test_a_number_that_skips_ahead_is_not_a_draft(app, client, people, sample):
+    trainee, _ = people
+    login(client, trainee)
+    response = client.post(
+        f"/practice/samples/{sample.id}/3/parts/s-openen", json={"text": "x", "version": 0}
+    )
+    assert response.status_code == 404
+    assert db.session.scalars(db.select(PracticeAttempt)).all() == []
+
+
+def test_a_trainee_never_sees_real_coachees(app, client, people, coach, make_user, clock):
+    trainee, _ = people
+    coachee = make_user("Reiziger", coach=coach)
+    letter = send_place_letter(coachee, clock)
+    login(client, trainee)
+    for url in (
+        f"/letters/{letter.id}",
+        f"/inbox/letters/{letter.id}",
+        f"/dossier/{coachee.id}",
+        f"/inbox/letters/{letter.id}/second-reader",
+        "/inbox/",
+        "/map",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_supervisor_sees_only_their_own_trainees_work(
+    app, client, people, make_user, sample, frame, clock
+):
+    trainee, supervisor = people
+    other = make_user("Supervisor Siem", Role.SUPERVISOR)
+    attempt = practice.start_attempt(trainee, sample, frame, clock())
+    db.session.commit()
+    login(client, supervisor)
+    assert client.get(f"/practice/attempts/{attempt.id}").status_code == 404  # still a draft
+    practice.submit(attempt, full_answer(frame, sample), [], clock())
+    db.session.commit()
+    assert client.get(f"/practice/attempts/{attempt.id}").status_code == 200
+    client.post("/logout")
+    login(client, other)
+    assert client.get(f"/practice/attempts/{attempt.id}").status_code == 404
+    assert client.post(f"/practice/attempts/{attempt.id}/reviewed").status_code == 404
+    assert "Leerling Lot" not in page(client, "/practice/review")
+
+
+def test_the_admin_chooses_a_trainees_supervisor(app, client, make_user):
+    admin = make_user("Beheerder Bo", Role.ADMIN)
+    trainee = make_user("Leerling Lot", Role.TRAINEE)
+    supervisor = make_user("Supervisor Sam", Role.SUPERVISOR)
+    login(client, admin)
+    assert "Leerling Lot" in page(client, "/admin/trainees")
+    field = f"trainee-{trainee.id}-supervisor"
+    response = client.post(
+        f"/admin/trainees/{trainee.id}/supervisor", data={field: str(supervisor.id)}
+    )
+    assert response.status_code == 302
+    db.session.refresh(trainee)
+    assert trainee.supervisor_id == supervisor.id
+    refused = client.post(f"/admin/trainees/{trainee.id}/supervisor", data={field: "999"})
+    assert refused.status_code == 422
+
+
+def test_a_coach_can_ask_the_second_reader(app, client, coach, make_user, clock):
+    coachee = make_user("Reiziger", coach=coach)
+    letter = send_place_letter(coachee, clock, answer="Bij de zee voel ik me eindelijk thuis.")
+    login(client, coach)
+    url = f"/inbox/letters/{letter.id}"
+    assert "De tweede lezer" not in page(client, url)  # only on request
+    response = client.post(
+        f"{url}/feedback",
+        data={"s-openen": "Ik vind het een mooie brief.", "action": "check"},
+    )
+    assert response.status_code == 302 and "tweede-lezer=1" in response.headers["Location"]
+    html = page(client, f"{url}?tweede-lezer=1")
+    assert "De tweede lezer" in html and 'data-check="first_person"' in html
+    fragment = page(client, f"{url}/second-reader")
+    assert 'data-check="quotes_coachee"' in fragment
+
+
+def test_the_demo_trainee_has_the_demo_supervisor(app, clock):
+    load_demo(clock())
+    db.session.commit()
+    from journey.accounts import find_by_pseudonym
+
+    trainee = find_by_pseudonym(TRAINEE.pseudonym)
+    assert trainee.supervisor.pseudonym == SUPERVISOR.pseudonym
+
+
+def test_marked_passages_are_cut_out_of_the_text():
+    pieces = practice.marked("Een mooie, open brief.", ["", "open brief", "niet hier"])
+    assert pieces == [("Een mooie, ", None), ("open brief", 2), (".", None)]
+    assert practice.marked("", ["x"]) == []

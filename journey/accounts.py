@@ -370,6 +370,19 @@ def assign_coach(coachee: User, coach: User | None) -> None:
     db.session.flush()
 
 
+def assign_supervisor(trainee: User, supervisor: User | None) -> None:
+    """Let ``supervisor`` review the trainee's practice answers (None: nobody yet).
+
+    Raises ValueError when ``trainee`` is not a trainee or ``supervisor`` not a supervisor.
+    """
+    if not trainee.has_role(Role.TRAINEE):
+        raise ValueError("only trainees have a supervisor")
+    if supervisor is not None and not supervisor.has_role(Role.SUPERVISOR):
+        raise ValueError("a trainee's supervisor must be a supervisor")
+    trainee.supervisor = supervisor
+    db.session.flush()
+
+
 def users_with_role(*roles: Role) -> list[User]:
     """Every account with one of ``roles``, by pseudonym."""
     query = select(User).where(User.role.in_(roles)).order_by(User.login_name)

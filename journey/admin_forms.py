@@ -50,6 +50,15 @@ class RenewCodeForm(FlaskForm):
         return cls(prefix=f"coach-{coach.id}")
 
 
+def _choices(nobody: str, people: Sequence[User]) -> list[SelectChoice]:
+    """A select's choices: ``nobody`` first, then every person by pseudonym."""
+    return [SelectChoice(POOL, nobody)] + [SelectChoice(str(p.id), p.pseudonym) for p in people]
+
+
+def _chosen(people: Sequence[User], value: str | None) -> User | None:
+    return next((p for p in people if str(p.id) == value), None)
+
+
 class AssignCoachForm(FlaskForm):
     """The coach of one coachee, or the shared pool. Use ``AssignCoachForm.for_coachee``."""
 
@@ -64,12 +73,33 @@ class AssignCoachForm(FlaskForm):
             data={"coach": str(coachee.coach_id or POOL)},
             **kwargs,
         )
-        form.coach.choices = [SelectChoice(POOL, _l("gedeelde pool"))] + [
-            SelectChoice(str(coach.id), coach.pseudonym) for coach in coaches
-        ]
+        form.coach.choices = _choices(_l("gedeelde pool"), coaches)
         form.coach.label.text = _l("Coach van %(name)s", name=coachee.pseudonym)
         return form
 
     def chosen(self, coaches: Sequence[User]) -> User | None:
         """The chosen coach, or None for the pool."""
-        return next((c for c in coaches if str(c.id) == self.coach.data), None)
+        return _chosen(coaches, self.coach.data)
+
+
+class AssignSupervisorForm(FlaskForm):
+    """The supervisor of one trainee. Use ``AssignSupervisorForm.for_trainee``."""
+
+    supervisor = SelectField(_l("Supervisor"))
+
+    @classmethod
+    def for_trainee(
+        cls, trainee: User, supervisors: Sequence[User], **kwargs
+    ) -> AssignSupervisorForm:
+        form = cls(
+            prefix=f"trainee-{trainee.id}",
+            data={"supervisor": str(trainee.supervisor_id or POOL)},
+            **kwargs,
+        )
+        form.supervisor.choices = _choices(_l("nog geen supervisor"), supervisors)
+        form.supervisor.label.text = _l("Supervisor van %(name)s", name=trainee.pseudonym)
+        return form
+
+    def chosen(self, supervisors: Sequence[User]) -> User | None:
+        """The chosen supervisor, or None."""
+        return _chosen(supervisors, self.supervisor.data)

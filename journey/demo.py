@@ -17,17 +17,20 @@ class DemoAccount:
 
 
 COACH = DemoAccount("Coach Anna", "anna-schrijft-terug", Role.COACH)
+TRAINEE = DemoAccount("Leerling Bas", "oefenen-met-brieven", Role.TRAINEE)
+SUPERVISOR = DemoAccount("Supervisor Carla", "meelezen-en-leren", Role.SUPERVISOR)
 DEMO_ACCOUNTS = (
     COACH,
     DemoAccount("Reiziger", "onderweg-naar-huis", Role.COACHEE),
-    DemoAccount("Leerling Bas", "oefenen-met-brieven", Role.TRAINEE),
-    DemoAccount("Supervisor Carla", "meelezen-en-leren", Role.SUPERVISOR),
+    TRAINEE,
+    SUPERVISOR,
     DemoAccount("Beheerder", "alles-op-orde-houden", Role.ADMIN),
 )
 
 
 def load_demo(now: datetime) -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts that do not exist yet; the demo coachee joins the demo coach.
+    """Create the demo accounts that do not exist yet; the demo coachee joins the demo
+    coach, and the demo trainee gets the demo supervisor.
 
     Returns each demo account with True when it was created now.
     """
@@ -38,6 +41,9 @@ def load_demo(now: datetime) -> list[tuple[DemoAccount, bool]]:
             coach = _coach() if demo.role == Role.COACHEE else None
             accounts.create_account(demo.pseudonym, demo.password, demo.role, now, coach=coach)
         result.append((demo, existing is None))
+    trainee = accounts.find_by_pseudonym(TRAINEE.pseudonym)
+    if trainee is not None and trainee.supervisor is None:
+        trainee.supervisor = accounts.find_by_pseudonym(SUPERVISOR.pseudonym)
     return result
 
 

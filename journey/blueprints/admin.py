@@ -9,7 +9,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from .. import access_log, accounts
-from ..admin_forms import STAFF_ROLES, AssignCoachForm, RenewCodeForm, StaffForm
+from ..admin_forms import (
+    STAFF_ROLES,
+    AssignCoachForm,
+    AssignSupervisorForm,
+    RenewCodeForm,
+    StaffForm,
+)
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
 from ..models import Role, User
@@ -125,6 +131,46 @@ def _render_coachees(coaches: list[User] | None = None, forms: dict | None = Non
         for c in accounts.coachees()
     ]
     return render_template("admin/coachees.html", rows=rows, coaches=coaches), status
+
+
+@bp.get("/trainees")
+def trainees():
+    return _render_trainees()
+
+
+@bp.post("/trainees/<int:trainee_id>/supervisor")
+def assign_supervisor(trainee_id: int):
+    trainee = user_or_404(trainee_id, Role.TRAINEE)
+    supervisors = accounts.users_with_role(Role.SUPERVISOR)
+    form = AssignSupervisorForm.for_trainee(trainee, supervisors)
+    if not form.validate_on_submit():
+        return _render_trainees(supervisors, {trainee.id: form}, 422)
+    supervisor = form.chosen(supervisors)
+    if supervisor != trainee.supervisor:
+        accounts.assign_supervisor(trainee, supervisor)
+        db.session.commit()
+        if supervisor:
+            message = _(
+                "%(supervisor)s leest nu de oefenantwoorden van %(name)s.",
+                supervisor=supervisor.pseudonym,
+                name=trainee.pseudonym,
+            )
+        else:
+            message = _("%(name)s heeft nu geen supervisor.", name=trainee.pseudonym)
+        flash(message, "success")
+    return redirect(url_for("admin.trainees"))
+
+
+def _render_trainees(supervisors=None, forms: dict | None = None, status=200):
+    """The trainees page; ``forms`` holds the rows' forms that carry errors."""
+    if supervisors is None:
+        supervisors = accounts.users_with_role(Role.SUPERVISOR)
+    forms = forms or {}
+    rows = [
+        (t, forms.get(t.id) or AssignSupervisorForm.for_trainee(t, supervisors, formdata=None))
+        for t in accounts.users_with_role(Role.TRAINEE)
+    ]
+    return render_template("admin/trainees.html", rows=rows, supervisors=supervisors), status
 
 
 @bp.get("/access-log")

@@ -26,9 +26,11 @@ from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
 from ..frames import Frame
 from ..models import Absence, Feedback, Letter, Role, User
+from ..practice import CHECK_TITLES
 from ..web import draft_request, frames, now, rescues, role_required, world
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+SECOND_READER = "tweede-lezer"  # ?tweede-lezer=1: the coach asked for the second reader
 
 
 @bp.route("/")
@@ -69,6 +71,7 @@ def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int
         "can_answer": mine and not letter.is_answered and not letter.from_coach,
         "can_see_dossier": access.is_coach_of(current_user, letter.coachee),
     }
+    reading = flags["can_answer"] and SECOND_READER in request.args
     versions = {p.key: p.version for p in letter.feedback.parts} if letter.feedback else {}
     return (
         render_template(
@@ -80,6 +83,9 @@ def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int
             versions=versions,
             action_form=ActionForm(),
             now=now(),
+            second_reader=reading,
+            findings=inbox.second_reading(letter, frame) if reading else [],
+            titles=CHECK_TITLES,
             **flags,
         ),
         status,
@@ -130,6 +136,15 @@ def save_feedback(letter_id: int, key: str):
     return jsonify(version=part.version, saved_at=now().isoformat())
 
 
+@bp.get("/letters/<int:letter_id>/second-reader")
+@role_required(Role.COACH)
+def second_reader(letter_id: int):
+    """The second reader's findings on the saved feedback draft, as a piece of page."""
+    letter = _answerable(letter_id)
+    findings = inbox.second_reading(letter, _frame_of(letter))
+    return render_template("practice/_second_reader.html", findings=findings, titles=CHECK_TITLES)
+
+
 def _too_long(length: int, limit: int) -> str:
     return _(
         "Deze tekst is %(length)d tekens lang; het maximum is %(limit)d. Je tekst staat er nog.",
@@ -164,6 +179,9 @@ def send_feedback(letter_id: int):
     db.session.commit()
     if form.errors:
         return _render_letter(letter, frame, form, 422)
+    if request.form.get("action") == "check":
+        anchor = "tweede-lezer"
+        return redirect(url_for("inbox.letter", letter_id=letter.id, _anchor=anchor, **{anchor: 1}))
     flash(_("Je feedback is bewaard als concept."), "success")
     return redirect(url_for("inbox.letter", letter_id=letter.id))
 

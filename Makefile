@@ -16,7 +16,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff check journey tests
 	$(BIN)/ruff format --check journey tests
 	$(BIN)/bandit --quiet --recursive journey --severity-level medium
-	$(BIN)/journey check-world worlds/*.yaml
+	$(BIN)/journey check-world worlds/*.yaml worlds/samples/*.yaml
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev

@@ -91,7 +91,7 @@ def write(folder, name: str, text: str):
 @pytest.mark.parametrize(
     ("change", "line", "message"),
     [
-        (("  teaching_notes:", "  teaching_note:"), 29, "unknown key 'teaching_note' (did you mean"),
+        (("  teaching_notes:", "  teaching_note:"), 29, "unknown key 'teaching_note' (did you"),
         (("  difficulty: 2", "  difficulty: 5"), 6, "difficulty must be 1 (basis), 2"),
         (("      mood: 5", "      mood: 11"), 10, "mood 11 is not between 1 and 10"),
         (("      note: Kort, sorry.", "      feedback: Nee."), 19, "cannot have feedback"),
@@ -121,10 +121,20 @@ def test_two_samples_with_one_id_are_refused(tmp_path):
 
 def test_check_world_reports_a_broken_sample(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, "kapot.yaml", GOOD.replace("  difficulty: 2", "  difficulty: twee"))
+    broken = GOOD.replace("  difficulty: 2", "  difficulty: twee")
+    write(tmp_path, "kapot.yaml", broken.replace("section: kern", "section: kernpunt"))
     result = CliRunner().invoke(cli, ["check-world", "kapot.yaml"])
     assert result.exit_code == 1
     assert "kapot.yaml:6: sample 'proef': difficulty must be 1 (basis)" in result.output
+    # exemplars are checked against the configured default frame
+    assert "kapot.yaml:23: sample 'proef': exemplar section 'kernpunt'" in result.output
+
+
+def test_check_world_without_paths_checks_the_configured_files(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check-world"])
+    assert result.exit_code == 0, result.output
+    assert f"{2 + len(sample_files(SAMPLES))} file(s) OK." in result.output
 
 
 def test_the_app_refuses_to_start_on_a_broken_sample(tmp_path):

@@ -89,10 +89,30 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        # SQLite: a batch migration recreates a table (copy, drop, rename), and SQLite
+        # refuses to drop a table that others reference while foreign keys are enforced.
+        # Enforcement is off while migrating, the result is checked, and it is back on after.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows whose foreign keys point nowhere")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_pragma(connection, statement):
+    """Run a pragma outside any transaction (foreign_keys is a no-op inside one)."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 if context.is_offline_mode():

@@ -28,9 +28,12 @@ from wtforms.validators import (
     Regexp,
 )
 
+from . import letters
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
+from .frames import Frame
 from .letters import MOOD_MAX, MOOD_MIN
 from .models import Role
+from .web import too_long_message
 from .worlds import Place
 
 PSEUDONYM_PATTERN = r"^[\w][\w .\-']*$"
@@ -206,6 +209,19 @@ class FeedbackForm(FlaskForm):
 
     def texts(self, keys: list[str]) -> dict[str, str]:
         return {key: self[key].data or "" for key in keys}
+
+    def refuse(self, frame: Frame, texts: dict[str, str], limit: int, *, sending: bool) -> None:
+        """Put on its fields why this feedback cannot be kept (a text over ``limit``) or,
+        when ``sending``, sent (a required section left empty)."""
+        for key, text in texts.items():
+            if letters.too_long(text, limit):
+                self[key].errors.append(too_long_message(len(text), limit))
+        for section in frame.sections if sending else ():
+            key = f"s-{section.id}"
+            if section.required and not texts.get(key, "").strip():
+                self[key].errors.append(
+                    _l("Dit deel van het kader hoort erbij. Schrijf hier nog iets.")
+                )
 
 
 @functools.cache

@@ -181,16 +181,11 @@ def second_reading(letter: Letter, frame: Frame) -> list[second_reader.Finding]:
     return second_reader.review(feedback, coachee_text(letter)) if feedback else []
 
 
-def missing_sections(frame: Frame, texts: Mapping[str, str]) -> list[str]:
-    """The ids of required sections left empty."""
-    return [s.id for s in frame.sections if s.required and not texts.get(f"s-{s.id}", "").strip()]
-
-
 def send_feedback(
     feedback: Feedback, texts: Mapping[str, str], frame: Frame, now: datetime
 ) -> None:
     """Save the final texts and send the feedback: the letter leaves the waiting list and
-    its response time is recorded. The caller checked ``missing_sections`` first."""
+    its response time is recorded. The caller checked that every required section is written."""
     for key, text in texts.items():
         if text or feedback.part(key):
             save_feedback_part(feedback, key, text, now)

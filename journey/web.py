@@ -144,6 +144,16 @@ def rescues(endpoint: str) -> Callable:
     return register
 
 
+def too_long_message(length: int, limit: int) -> str:
+    """Why a text was refused for its length; it says the text is still there."""
+    return _(
+        "Deze tekst is %(length)s tekens lang; het maximum is %(limit)s. "
+        "Je tekst staat er nog: kort hem wat in.",
+        length=format_number(length),
+        limit=format_number(limit),
+    )
+
+
 def draft_request() -> tuple[str | None, int | None]:
     """The text of an autosave request, and the version of the draft the writer's copy
     started from (None when the page did not say)."""

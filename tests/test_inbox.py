@@ -262,7 +262,7 @@ def test_an_empty_required_section_is_refused_and_the_text_kept(
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Dit deel van het kader hoort bij je feedback" in page
+    assert "Dit deel van het kader hoort erbij" in page
     assert "Wat een open brief." in page
     db.session.expire_all()
     assert letter.answered_at is None

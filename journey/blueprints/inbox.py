@@ -27,7 +27,15 @@ from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, Prom
 from ..frames import Frame
 from ..models import Absence, Feedback, Letter, Role, User
 from ..practice import CHECK_TITLES
-from ..web import draft_request, frames, now, rescues, role_required, world
+from ..web import (
+    draft_request,
+    frames,
+    now,
+    rescues,
+    role_required,
+    too_long_message,
+    world,
+)
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 SECOND_READER = "tweede-lezer"  # ?tweede-lezer=1: the coach asked for the second reader
@@ -129,7 +137,7 @@ def save_feedback(letter_id: int, key: str):
         return jsonify(error="sent", message=message), 409
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     if letters.too_long(text, limit):
-        return jsonify(error="too_long", message=_too_long(len(text), limit)), 422
+        return jsonify(error="too_long", message=too_long_message(len(text), limit)), 422
     feedback = inbox.feedback_draft(letter, current_user, frame, now())
     part = inbox.save_feedback_part(feedback, key, text, now(), version)
     db.session.commit()
@@ -143,14 +151,6 @@ def second_reader(letter_id: int):
     letter = _answerable(letter_id)
     findings = inbox.second_reading(letter, _frame_of(letter))
     return render_template("practice/_second_reader.html", findings=findings, titles=CHECK_TITLES)
-
-
-def _too_long(length: int, limit: int) -> str:
-    return _(
-        "Deze tekst is %(length)d tekens lang; het maximum is %(limit)d. Je tekst staat er nog.",
-        length=length,
-        limit=limit,
-    )
 
 
 @bp.post("/letters/<int:letter_id>/feedback")
@@ -167,7 +167,8 @@ def send_feedback(letter_id: int):
     if not form.validate_on_submit():
         return _render_letter(letter, frame, form, 422)
     texts, sending = form.texts(keys), request.form.get("action") == "send"
-    _check_feedback(form, frame, texts, sending)
+    limit = current_app.config["MAX_ANSWER_LENGTH"]
+    form.refuse(frame, texts, limit, sending=sending)
     feedback = inbox.feedback_draft(letter, current_user, frame, now())
     if sending and not form.errors:
         inbox.send_feedback(feedback, texts, frame, now())
@@ -184,18 +185,6 @@ def send_feedback(letter_id: int):
         return redirect(url_for("inbox.letter", letter_id=letter.id, _anchor=anchor, **{anchor: 1}))
     flash(_("Je feedback is bewaard als concept."), "success")
     return redirect(url_for("inbox.letter", letter_id=letter.id))
-
-
-def _check_feedback(form: FeedbackForm, frame: Frame, texts: dict[str, str], sending: bool) -> None:
-    """Put the reasons why this feedback cannot be kept or sent on its fields."""
-    limit = current_app.config["MAX_ANSWER_LENGTH"]
-    for key, text in texts.items():
-        if letters.too_long(text, limit):
-            form[key].errors.append(_too_long(len(text), limit))
-    for section_id in inbox.missing_sections(frame, texts) if sending else []:
-        form[f"s-{section_id}"].errors.append(
-            _("Dit deel van het kader hoort bij je feedback. Schrijf hier nog iets.")
-        )
 
 
 def _save_parts(feedback: Feedback, texts: dict[str, str]) -> None:
@@ -223,7 +212,7 @@ def write_letter(coachee_id: int):
     if form.validate_on_submit():
         limit = current_app.config["MAX_ANSWER_LENGTH"]
         if letters.too_long(form.body.data, limit):
-            form.body.errors.append(_too_long(len(form.body.data), limit))
+            form.body.errors.append(too_long_message(len(form.body.data), limit))
         else:
             free_letters.write_to_coachee(current_user, coachee, form.body.data, now())
             db.session.commit()

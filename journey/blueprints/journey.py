@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,7 +19,7 @@ from .. import access, free_letters, inbox, letters, visits
 from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
-from ..web import draft_request, now, rescues, role_required, world
+from ..web import draft_request, now, rescues, role_required, too_long_message, world
 
 bp = Blueprint("journey", __name__)
 
@@ -147,16 +146,7 @@ def _show_problems(
             form.mood.errors.append(_("Kies een getal van 1 tot 10, of laat dit leeg."))
         else:
             field = "note" if problem.field == "note" else answer_field_of(problem.field)
-            form[field].errors.append(_too_long_message(problem.length, problem.limit))
-
-
-def _too_long_message(length: int, limit: int) -> str:
-    return _(
-        "Deze tekst is %(length)s tekens lang; het maximum is %(limit)s. "
-        "Je tekst staat er nog: kort hem wat in.",
-        length=format_number(length),
-        limit=format_number(limit),
-    )
+            form[field].errors.append(too_long_message(problem.length, problem.limit))
 
 
 @bp.post("/visits/<int:visit_id>/drafts/<field>")
@@ -174,7 +164,7 @@ def save_draft(visit_id: int, field: str):
         return jsonify(error="sent", message=message), 409
     limit = _limits()["note" if field == "note" else "answer"]
     if letters.too_long(text, limit):
-        message = _too_long_message(len(text), limit)
+        message = too_long_message(len(text), limit)
         return jsonify(error="too_long", message=message, limit=limit), 422
     if question is None:
         saved = visits.save_note(visit, text, now(), version).note_version
@@ -242,7 +232,7 @@ def save_free_letter_draft(letter_id: int, field: str):
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
     limit = _limits()["answer" if field == "body" else "note"]
     if letters.too_long(text, limit):
-        return jsonify(error="too_long", message=_too_long_message(len(text), limit)), 422
+        return jsonify(error="too_long", message=too_long_message(len(text), limit)), 422
     if field == "body":
         saved = free_letters.save_body(letter, text, now(), version).body_version
     else:

@@ -27,7 +27,15 @@ from ..forms import ActionForm, FeedbackForm, PracticeCommentForm
 from ..frames import Frame
 from ..models import PracticeAttempt, PracticeState, Role, User
 from ..samples import Sample
-from ..web import draft_request, frames, now, rescues, role_required, samples
+from ..web import (
+    draft_request,
+    frames,
+    now,
+    rescues,
+    role_required,
+    samples,
+    too_long_message,
+)
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
@@ -114,7 +122,7 @@ def save_part(sample_id: str, number: int, key: str):
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     if letters.too_long(text, limit):
-        return jsonify(error="too_long", message=_too_long(len(text), limit)), 422
+        return jsonify(error="too_long", message=too_long_message(len(text), limit)), 422
     try:
         attempt = _writable(sample, number)
     except practice.NotADraft:
@@ -126,14 +134,6 @@ def save_part(sample_id: str, number: int, key: str):
     part = practice.save_part(attempt, key, text, now(), version)
     db.session.commit()
     return jsonify(version=part.version, saved_at=now().isoformat())
-
-
-def _too_long(length: int, limit: int) -> str:
-    return _(
-        "Deze tekst is %(length)d tekens lang; het maximum is %(limit)d. Je tekst staat er nog.",
-        length=length,
-        limit=limit,
-    )
 
 
 @bp.post("/samples/<sample_id>/<int:number>")
@@ -153,7 +153,8 @@ def answer(sample_id: str, number: int):
     if not form.validate_on_submit():
         return _render_sample(sample, attempts, attempt, frame, form, 422)
     texts, action = form.texts(keys), request.form.get("action", "save")
-    _check(form, frame, texts, submitting=action == "submit")
+    limit = current_app.config["MAX_ANSWER_LENGTH"]
+    form.refuse(frame, texts, limit, sending=action == "submit")
     if action == "submit" and not form.errors:
         practice.submit(attempt, texts, practice.review(frame, sample, texts), now())
         db.session.commit()
@@ -169,19 +170,6 @@ def answer(sample_id: str, number: int):
         return redirect(url_for("practice.sample", sample_id=sample.id, _anchor="tweede-lezer"))
     flash(_("Je antwoord is bewaard als concept."), "success")
     return redirect(url_for("practice.sample", sample_id=sample.id))
-
-
-def _check(form: FeedbackForm, frame: Frame, texts: dict[str, str], submitting: bool) -> None:
-    """Put the reasons why this answer cannot be kept or submitted on its fields."""
-    limit = current_app.config["MAX_ANSWER_LENGTH"]
-    for key, text in texts.items():
-        if letters.too_long(text, limit):
-            form[key].errors.append(_too_long(len(text), limit))
-    missing = [s.id for s in frame.sections if s.required and not texts[f"s-{s.id}"].strip()]
-    for section_id in missing if submitting else []:
-        form[f"s-{section_id}"].errors.append(
-            _("Dit deel van het kader hoort bij je antwoord. Schrijf hier nog iets.")
-        )
 
 
 def _save_fitting(attempt: PracticeAttempt, texts: dict[str, str]) -> None:

@@ -85,9 +85,8 @@ SALUTATION_WORDS = _wordlist(
 
 # A sign-off: a greeting formula. A wish ("Veel sterkte!") is a sentence of the letter.
 SIGN_OFF_GREETINGS = (
-    r"(?:met\s+)?(?:(?:hele|heel|veel|vele|hartelijke|hartelijk|vriendelijke|vriendelijk|warme|"
-    r"lieve|liefs|zonnige|fijne|goede|een|hartelijke|warm|bemoedigende)\s+)*"
-    r"(?:groet|groeten|groetjes|gegroet)",
+    r"(?:met\s+)?(?:(?:hele|heel|veel|vele|een)\s+)?(?:[^\W\d_]+e\s+|warm\s+|hartelijk\s+|"
+    r"vriendelijk\s+|liefs\s+)*(?:groet|groeten|groetjes|gegroet)",
     r"groetjes|liefs|gr|mvg|hgr|kusjes|(?:dikke\s+)?knuffel|x+|cheers|take care|namaste|"
     r"hoogachtend|doei|ciao|bye",
     r"tot\s+(?:snel|gauw|schrijfs|later|ziens|morgen|zo|de\s+volgende\s+(?:keer|brief)|"
@@ -125,6 +124,15 @@ NOT_IMPERATIVE_NEXT = _wordset(
     "heeft had blijft bleef lijkt leek maakt gaf geeft van en of die dat als"
 )
 
+# Imperatives that are no noun as well, so "die/dat/het" after them starts their object
+# ("Bespreek die angst"), where after "Werk" or "Rust" it may start a relative clause.
+VERB_ONLY_IMPERATIVES = _wordset(
+    "bespreek neem schrijf probeer ga zoek bel praat maak doe denk kijk luister geef pak "
+    "bedenk overweeg noteer accepteer vergeet onthoud leg zeg bekijk verdeel benoem vermijd "
+    "beperk verander schrap regel meld gebruik omarm koester erken vergeef"
+)
+DETERMINERS = _wordset("die dat het deze dit")
+
 # Advice in the coach's own words, as regular expressions on lowercased text.
 ADVICE_PATTERNS = tuple(
     re.compile(p)
@@ -133,6 +141,7 @@ ADVICE_PATTERNS = tuple(
         r"\bmoet(?:en)?\s+(?:je|jij|u)\b",
         r"\b(?:je|jij|u)\s+zou(?:den)?\s+(?:\w+\s+){0,2}?(?:eens|moeten|beter|kunnen\s+proberen|"
         r"er\s+goed\s+aan\s+doen|het\s+beste|misschien\s+kunnen)\b",
+        r"\b(?:je|jij|u)\s+zou(?:den)?\s+(?:[\w'’-]+\s+){0,7}?moeten\b(?![^.!?]*\?)",
         r"\bzou\s+(?:je|jij|u)\s+(?:niet\s+)?(?:eens|moeten|beter|kunnen\s+proberen|"
         r"er\s+goed\s+aan\s+doen)\b",
         r"\b(?:je|jij|u)\s+(?:kunt|kan)\s+(?:\w+\s+)?(?:beter|het\s+beste|eens|proberen|overwegen|"
@@ -299,7 +308,7 @@ THEORY_TERMS = (
 # Parts of a word that make it theory wherever they stand: "procesmodel", "penetratietheorie".
 THEORY_WORD_PARTS = _wordlist(
     "theorie theoretisch model syndroom stoornis piramide kwadrant mechanisme hechting overdracht "
-    "psychologi psychologen"
+    "psychologi psychologen levenscyclus transitie"
 )
 # Words that hold such a part but are everyday Dutch.
 EVERYDAY_WORDS = _wordset("rolmodel fotomodel topmodel verdienmodel schaalmodel")
@@ -358,6 +367,7 @@ POSITIVE_WORDS = _wordset(
     authentiek poëtisch sfeervol invoelend empathisch meelevend attent hartelijk gul loyaal
     betrouwbaar stoer flink doordacht weloverwogen genuanceerd standvastig vindingrijk
     inventief origineel zelfspot kundig zelfstandig onbevangen ontwapenend innemend
+    volharding zelfkennis
     """
 )
 # A wish ("Ik wens je veel kracht") names nothing the coachee has or did.
@@ -396,6 +406,8 @@ POSITIVE_PHRASES = tuple(
         r"\bmet\s+(?:veel\s+|zoveel\s+|grote\s+|dezelfde\s+)?(?:zorg|aandacht|toewijding|"
         r"liefde|geduld|oog\s+voor)\b",
         r"\bmag\s+(?:je|jij|u)\s+(?:\w+\s+)?(?:vieren|trots)\b",
+        r"\b(?:beschrijf|beschrijft|verwoord|verwoordt|schrijf|schrijft|vertel|vertelt)\s+"
+        r"(?:\w+\s+)?(?:heel\s+|zo\s+|erg\s+|mooi\s+)?(?:precies|nauwkeurig|treffend|beeldend)\b",
         r"\bvoor\s+(?:jezelf|uzelf)\s+(?:\w+\s+)?(?:op(?:gekomen|komen|komt|kwam)|gekozen)\b",
     )
 )
@@ -408,6 +420,7 @@ SHOWING_PHRASES = tuple(
         r"\b(?:zegt|zeggen|vertelt)\s+(?:al\s+|echt\s+|zo\s+|heel\s+)?veel\s+over\b",
     )
 )
+SPEAKS_FROM = re.compile(r"\bspreekt\s+(?:er\s+)?(?:uit|eruit)\b|\bspreekt\s+\w+\s+uit\b")
 # Words of hardship: what a showing phrase points at is then no praise.
 HARDSHIP_WORDS = _wordset(
     """
@@ -495,13 +508,13 @@ OWN_EXPERIENCE_PATTERNS = tuple(
         r"\bik\s+heb\s+(?:dat|dit|het)\s+(?:zelf\s+)?(?:ook\s+)?(?:meegemaakt|doorgemaakt|gehad|"
         r"ervaren|beleefd)\b",
         r"\b(?:meegemaakt|doorgemaakt)\s+(?:heb|had)\s+ik\b",
-        r"\bikzelf\s+(?:ben|was|heb|had|ging|werkte|woonde|kreeg|verloor|deed|moest|zat)\b",
+        r"\bikzelf\s+(?:had|ging|werkte|woonde|kreeg|verloor|deed|moest|zat)\b",
     )
 )
-# "ik heb/ben/had/was ... <participle>": the coach's own past ("Ik ben op mijn veertigste
+# "ik heb/ben/had/was ... <participle>" within one clause: the coach's own past ("Ik ben op mijn veertigste
 # overgestapt"), unless it is about reading or being touched by the coachee's letter.
 OWN_PAST = re.compile(
-    r"\bik(?:zelf)?\s+(?:ben|heb|had|was)\b((?:\s+[^\W\d_][\w'’-]*|\s+\d+\w*){1,8})"
+    r"\bik(?:zelf)?\s+(?:ben|heb|had|was)\b((?:\s+[^\W\d_][\w'’-]*|\s+\d+\w*){1,14})"
 )
 READING_PARTICIPLES = _wordset(
     """
@@ -886,9 +899,9 @@ def _own_past(own: str) -> bool:
 
 
 def _is_participle(word: str) -> bool:
-    """A Dutch past participle: ge...d/t/en, also after a separable prefix (meegemaakt)."""
+    """A Dutch past participle: ge...d/t/en/aan, also after a separable prefix (meegemaakt)."""
     at = word.find("ge")
-    return at >= 0 and len(word) - at >= 5 and word.endswith(("d", "t", "en"))
+    return at >= 0 and len(word) - at >= 5 and word.endswith(("d", "t", "en", "aan"))
 
 
 def _check_advice(body: list[_Sentence]) -> Finding:
@@ -1025,6 +1038,7 @@ def _is_positive(sentence: _Sentence) -> bool:
         praise -= WEAK_POSITIVE_WORDS
     if WISH.search(text):
         praise -= WEAK_POSITIVE_WORDS | WISHED_WORDS
+        text = text.replace("van harte", " ")
     if not praise and not _praising_phrase(text):
         return False
     if text.rstrip(" …\"'”’»").endswith("?"):
@@ -1033,7 +1047,7 @@ def _is_positive(sentence: _Sentence) -> bool:
 
 
 def _praising_phrase(text: str) -> bool:
-    if any(p.search(text) for p in POSITIVE_PHRASES):
+    if any(p.search(text) for p in POSITIVE_PHRASES) or _speaks_from(text):
         return True
     for pattern in SHOWING_PHRASES:
         match = pattern.search(text)
@@ -1041,6 +1055,13 @@ def _praising_phrase(text: str) -> bool:
         if match and not HARDSHIP_WORDS.intersection(shown):
             return True
     return False
+
+
+def _speaks_from(text: str) -> bool:
+    """ "Je zorg voor je kinderen spreekt uit elke zin": praise, unless what speaks is a
+    hardship ("Je verdriet spreekt uit elke zin")."""
+    match = SPEAKS_FROM.search(text)
+    return bool(match) and not HARDSHIP_WORDS.intersection(_WORD.findall(text[: match.start()]))
 
 
 def _undone_by_but(words: list[str]) -> bool:
@@ -1136,6 +1157,8 @@ def _starts_with_imperative(text: str) -> bool:
     following = words[1] if len(words) > 1 else ""
     if following == "je" and words[0] in REFLEXIVE_IMPERATIVES:
         return not text.rstrip(" …").endswith("?")
+    if following in DETERMINERS and words[0] in VERB_ONLY_IMPERATIVES:
+        return True  # "Bespreek die angst ...": no noun reads "bespreek"
     return following not in NOT_IMPERATIVE_NEXT
 
 
@@ -1143,7 +1166,12 @@ def _starts_with_imperative(text: str) -> bool:
 
 _AUTHOR = re.compile(
     r"(?<![\w-])(?:"
-    + "|".join(re.escape(a) for a in (*THEORY_AUTHORS, *THEORY_AUTHOR_NAMES))
+    + "|".join(re.escape(a[0].upper() + a[1:]) for a in THEORY_AUTHORS)
+    + "|"
+    + "|".join(
+        "".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in name)
+        for name in THEORY_AUTHOR_NAMES
+    )
     + r")(?![\w-])"
 )
 _TERM = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in THEORY_TERMS) + r")[\w-]*")
@@ -1158,7 +1186,9 @@ def _theory_terms(sentence: _Sentence, coachee_plain: str) -> list[str]:
     """The authors, terms and research phrases in the coach's own words of ``sentence``
     that the coachee's text (lowercased) does not hold."""
     text = sentence.own
-    found = [(m.group(), m.group()) for m in _AUTHOR.finditer(text)]
+    # Names are looked for as written (with their capital), outside quotations.
+    authors = (m.group().lower() for m in _AUTHOR.finditer(sentence.text))
+    found = [(a, a) for a in authors if re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", text)]
     found += [(m.group(), m.group(1)) for m in _TERM.finditer(text)]  # the listed stem
     found += [(m.group(), m.group()) for m in _WORD_PART.finditer(text)]
     found += [(m.group().strip(), m.group()) for p in THEORY_PHRASES if (m := p.search(text))]

@@ -424,3 +424,36 @@ def test_accuracy_on_the_labelled_set():
         failing |= accuracy < MIN_ACCURACY
         table.append(f"{check:<16} {correct:>4}/{total:<4} {accuracy:>8.2f}  {' '.join(misses)}")
     assert not failing, "\n" + "\n".join(table)
+
+
+@pytest.mark.parametrize(
+    ("feedback", "check", "ok"),
+    [
+        # Dutch adjective endings: "trouwe" is a form of "trouw"; "moeder" is no form of "moed"
+        ("Wat een trouwe zoon ben je. Fijn dat je schrijft.", "opens_positive", True),
+        ("Je schrijft over je moeder. Fijn dat je schrijft.", "opens_positive", False),
+        ("Je zorg voor je kinderen spreekt uit elke zin.", "opens_positive", True),
+        ("Je verdriet spreekt uit elke zin.", "opens_positive", False),
+        ("Wat fijn dat je schreef. Van harte beterschap gewenst.", "closes_positive", False),
+        (
+            "Wat fijn dat je schreef. Je bent moedig.\n\nSportieve groet,\nTom",
+            "closes_positive",
+            True,
+        ),
+        # the coach's own past, told with "ik ben/heb ... <participle>"
+        ("Ikzelf ben op mijn 39e naar het onderwijs gegaan.", "own_experience", False),
+        ("Ik ben na mijn scheiding ook verhuisd en opnieuw begonnen.", "own_experience", False),
+        ("Ik heb je brief twee keer gelezen.", "own_experience", True),
+        ("Ikzelf ben benieuwd hoe je woensdag eruitziet.", "own_experience", True),
+        # advice
+        ("Je zou het daarom gewoon met je ouders moeten bespreken.", "advice", False),
+        ("Bespreek die angst met je verloskundige.", "advice", False),
+        ("Werk die je niet leuk vindt, kost veel energie.", "advice", True),
+        # authors are names: "Kant" is, "aan de andere kant" is not
+        ("Aan de andere kant schrijf je dat het rustig is.", "theory", True),
+        ("Volgens Kant is plicht belangrijk.", "theory", False),
+    ],
+)
+def test_rules_found_on_texts_written_apart(feedback, check, ok):
+    finding = {f.id: f for f in review(feedback)}[check]
+    assert finding.ok is ok, finding

@@ -511,8 +511,8 @@ OWN_EXPERIENCE_PATTERNS = tuple(
         r"\bikzelf\s+(?:had|ging|werkte|woonde|kreeg|verloor|deed|moest|zat)\b",
     )
 )
-# "ik heb/ben/had/was ... <participle>" within one clause: the coach's own past ("Ik ben op mijn veertigste
-# overgestapt"), unless it is about reading or being touched by the coachee's letter.
+# "ik heb/ben/had/was ... <participle>" within one clause: the coach's own past ("Ik ben op
+# mijn veertigste overgestapt"), unless it is about reading or being touched by the letter.
 OWN_PAST = re.compile(
     r"\bik(?:zelf)?\s+(?:ben|heb|had|was)\b((?:\s+[^\W\d_][\w'’-]*|\s+\d+\w*){1,14})"
 )

@@ -271,3 +271,8 @@ def test_marked_passages_are_cut_out_of_the_text():
     pieces = practice.marked("Een mooie, open brief.", ["", "open brief", "niet hier"])
     assert pieces == [("Een mooie, ", None), ("open brief", 2), (".", None)]
     assert practice.marked("", ["x"]) == []
+
+
+def test_a_trainee_without_a_supervisor_is_told(app, client, make_user):
+    login(client, make_user("Leerling Lot", Role.TRAINEE))
+    assert "Je hebt nog geen supervisor" in page(client, "/practice/")

@@ -50,56 +50,57 @@ class RenewCodeForm(FlaskForm):
         return cls(prefix=f"coach-{coach.id}")
 
 
-def _choices(nobody: str, people: Sequence[User]) -> list[SelectChoice]:
-    """A select's choices: ``nobody`` first, then every person by pseudonym."""
-    return [SelectChoice(POOL, nobody)] + [SelectChoice(str(p.id), p.pseudonym) for p in people]
+class AssignForm(FlaskForm):
+    """Choosing one person, or nobody, for an account: a coachee's coach, a trainee's
+    supervisor. A subclass declares the select field named ``field_name``."""
+
+    field_name: str
+
+    @classmethod
+    def _for(
+        cls, account: User, current: int | None, people: Sequence[User], nobody, label, **kwargs
+    ):
+        """The form of ``account``'s row: its own field names, ``people`` to choose from
+        after ``nobody``, the ``current`` choice selected."""
+        form = cls(
+            prefix=f"{account.role}-{account.id}",
+            data={cls.field_name: str(current or POOL)},
+            **kwargs,
+        )
+        field = form[cls.field_name]
+        field.choices = [SelectChoice(POOL, nobody)] + [
+            SelectChoice(str(p.id), p.pseudonym) for p in people
+        ]
+        field.label.text = label
+        return form
+
+    def chosen(self, people: Sequence[User]) -> User | None:
+        """The chosen person, or None for nobody."""
+        return next((p for p in people if str(p.id) == self[self.field_name].data), None)
 
 
-def _chosen(people: Sequence[User], value: str | None) -> User | None:
-    return next((p for p in people if str(p.id) == value), None)
-
-
-class AssignCoachForm(FlaskForm):
+class AssignCoachForm(AssignForm):
     """The coach of one coachee, or the shared pool. Use ``AssignCoachForm.for_coachee``."""
 
+    field_name = "coach"
     coach = SelectField(_l("Coach"))
 
     @classmethod
     def for_coachee(cls, coachee: User, coaches: Sequence[User], **kwargs) -> AssignCoachForm:
-        """The form of ``coachee``'s row: its own field names, the coaches to choose from,
-        the current coach chosen."""
-        form = cls(
-            prefix=f"coachee-{coachee.id}",
-            data={"coach": str(coachee.coach_id or POOL)},
-            **kwargs,
-        )
-        form.coach.choices = _choices(_l("gedeelde pool"), coaches)
-        form.coach.label.text = _l("Coach van %(name)s", name=coachee.pseudonym)
-        return form
-
-    def chosen(self, coaches: Sequence[User]) -> User | None:
-        """The chosen coach, or None for the pool."""
-        return _chosen(coaches, self.coach.data)
+        label = _l("Coach van %(name)s", name=coachee.pseudonym)
+        return cls._for(coachee, coachee.coach_id, coaches, _l("gedeelde pool"), label, **kwargs)
 
 
-class AssignSupervisorForm(FlaskForm):
+class AssignSupervisorForm(AssignForm):
     """The supervisor of one trainee. Use ``AssignSupervisorForm.for_trainee``."""
 
+    field_name = "supervisor"
     supervisor = SelectField(_l("Supervisor"))
 
     @classmethod
     def for_trainee(
         cls, trainee: User, supervisors: Sequence[User], **kwargs
     ) -> AssignSupervisorForm:
-        form = cls(
-            prefix=f"trainee-{trainee.id}",
-            data={"supervisor": str(trainee.supervisor_id or POOL)},
-            **kwargs,
-        )
-        form.supervisor.choices = _choices(_l("nog geen supervisor"), supervisors)
-        form.supervisor.label.text = _l("Supervisor van %(name)s", name=trainee.pseudonym)
-        return form
-
-    def chosen(self, supervisors: Sequence[User]) -> User | None:
-        """The chosen supervisor, or None."""
-        return _chosen(supervisors, self.supervisor.data)
+        label = _l("Supervisor van %(name)s", name=trainee.pseudonym)
+        nobody = _l("nog geen supervisor")
+        return cls._for(trainee, trainee.supervisor_id, supervisors, nobody, label, **kwargs)

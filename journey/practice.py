@@ -52,8 +52,10 @@ def answer_keys(frame: Frame, sample: Sample) -> list[str]:
 
 
 def review(frame: Frame, sample: Sample, texts: Mapping[str, str]) -> list[second_reader.Finding]:
-    """The second reader's findings on an answer, read against the sample letter."""
-    return second_reader.review(frame.reading_text(texts), sample.coachee_text())
+    """The second reader's findings on an answer, read against the sample letter;
+    [] while nothing is written."""
+    feedback = frame.reading_text(texts)
+    return second_reader.review(feedback, sample.coachee_text()) if feedback else []
 
 
 def texts_of(attempt: PracticeAttempt | None, keys: Sequence[str]) -> dict[str, str]:
@@ -80,20 +82,26 @@ def attempts_at(trainee: User, sample: Sample) -> list[PracticeAttempt]:
     return list(db.session.scalars(query))
 
 
-def open_attempt(trainee: User, sample: Sample) -> PracticeAttempt | None:
-    """The trainee's draft at this sample, if they have one."""
-    attempts = attempts_at(trainee, sample)
+def open_draft(attempts: Sequence[PracticeAttempt]) -> PracticeAttempt | None:
+    """The draft among a sample's attempts (oldest first): only the last can be one."""
     return attempts[-1] if attempts and attempts[-1].state == PracticeState.DRAFT else None
+
+
+def _lock(trainee: User) -> None:
+    """Take the trainee's row lock until commit: two tabs cannot both start an attempt."""
+    db.session.execute(select(User.id).where(User.id == trainee.id).with_for_update())
 
 
 def start_attempt(trainee: User, sample: Sample, frame: Frame, now: datetime) -> PracticeAttempt:
     """The trainee's draft at this sample: the open one, or a new attempt."""
-    attempt = open_attempt(trainee, sample)
+    _lock(trainee)
+    attempts = attempts_at(trainee, sample)
+    attempt = open_draft(attempts)
     if attempt is None:
         attempt = PracticeAttempt(
             trainee=trainee,
             sample_id=sample.id,
-            number=next_number(attempts_at(trainee, sample)),
+            number=next_number(attempts),
             frame_id=frame.id,
             started_at=now,
         )
@@ -108,13 +116,14 @@ def draft_numbered(
     """The trainee's draft attempt ``number`` at ``sample``; started now when it is the
     next attempt and no other draft is open. None when there is no such attempt to write
     in; raises NotADraft when that attempt was submitted (a tab left open, say)."""
+    _lock(trainee)
     attempts = attempts_at(trainee, sample)
     existing = next((a for a in attempts if a.number == number), None)
     if existing is not None:
         if existing.state != PracticeState.DRAFT:
             raise NotADraft(existing.id)
         return existing
-    if number != next_number(attempts) or (attempts and attempts[-1].state == PracticeState.DRAFT):
+    if number != next_number(attempts) or open_draft(attempts):
         return None
     return start_attempt(trainee, sample, frame, now)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .frames import Frame
@@ -79,10 +80,14 @@ class Sample:
 @dataclass(frozen=True)
 class SampleSet:
     samples: tuple[Sample, ...]
+    _by_id: Mapping[str, Sample] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({s.id: s for s in self.samples}))
 
     def sample(self, sample_id: str) -> Sample | None:
         """The sample with this id, or None."""
-        return next((s for s in self.samples if s.id == sample_id), None)
+        return self._by_id.get(sample_id)
 
     def __iter__(self):
         return iter(self.samples)

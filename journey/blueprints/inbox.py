@@ -181,8 +181,10 @@ def send_feedback(letter_id: int):
     if form.errors:
         return _render_letter(letter, frame, form, 422)
     if request.form.get("action") == "check":
-        anchor = "tweede-lezer"
-        return redirect(url_for("inbox.letter", letter_id=letter.id, _anchor=anchor, **{anchor: 1}))
+        asked = {SECOND_READER: 1}  # ?tweede-lezer=1#tweede-lezer
+        return redirect(
+            url_for("inbox.letter", letter_id=letter.id, _anchor=SECOND_READER, **asked)
+        )
     flash(_("Je feedback is bewaard als concept."), "success")
     return redirect(url_for("inbox.letter", letter_id=letter.id))
 

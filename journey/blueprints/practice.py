@@ -19,13 +19,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import access, letters, practice
 from ..extensions import db
 from ..forms import ActionForm, FeedbackForm, PracticeCommentForm
 from ..frames import Frame
-from ..models import PracticeAttempt, PracticeState, Role, User
+from ..models import PracticeAttempt, PracticeState, Role
 from ..samples import Sample
 from ..web import (
     draft_request,
@@ -70,7 +69,7 @@ def sample(sample_id: str):
     """A sample letter to answer: in the open draft, or (after submitting) a fresh start."""
     sample = _sample_or_404(sample_id)
     attempts = practice.attempts_at(current_user, sample)
-    draft = attempts[-1] if attempts and attempts[-1].state == PracticeState.DRAFT else None
+    draft = practice.open_draft(attempts)
     frame = _frame_of(draft)
     keys = practice.answer_keys(frame, sample)
     form = FeedbackForm.for_keys(keys, data=practice.texts_of(draft, keys))
@@ -79,10 +78,7 @@ def sample(sample_id: str):
 
 def _render_sample(sample, attempts, draft, frame, form, status: int = 200):
     keys = practice.answer_keys(frame, sample)
-    texts = {key: form[key].data or "" for key in keys}
-    findings = (
-        practice.review(frame, sample, texts) if any(t.strip() for t in texts.values()) else []
-    )
+    findings = practice.review(frame, sample, form.texts(keys))
     submitted = [a for a in attempts if a.state != PracticeState.DRAFT]
     writing = draft is not None or not submitted
     page = render_template(
@@ -103,9 +99,7 @@ def _render_sample(sample, attempts, draft, frame, form, status: int = 200):
 
 def _writable(sample: Sample, number: int) -> PracticeAttempt:
     """The draft attempt to write in (started now, in the default frame, if it is the next
-    one); 404 when there is none. Locks the trainee's row first, so two tabs cannot both
-    start attempt one."""
-    db.session.execute(select(User.id).where(User.id == current_user.id).with_for_update())
+    one); 404 when there is none."""
     attempt = practice.draft_numbered(current_user, sample, number, frames().default, now())
     if attempt is None:
         abort(404)
@@ -118,7 +112,7 @@ def save_part(sample_id: str, number: int, key: str):
     """Autosave of one piece of a practice answer; answers JSON."""
     sample = _sample_or_404(sample_id)
     text, version = draft_request()
-    if text is None or not key.startswith(("s-", "c-")):
+    if text is None:
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     if letters.too_long(text, limit):
@@ -191,9 +185,7 @@ def second_reader(sample_id: str, number: int):
     )
     frame = _frame_of(attempt)
     texts = practice.texts_of(attempt, practice.answer_keys(frame, sample))
-    findings = (
-        practice.review(frame, sample, texts) if any(t.strip() for t in texts.values()) else []
-    )
+    findings = practice.review(frame, sample, texts)
     return render_template(
         "practice/_second_reader.html", findings=findings, titles=practice.CHECK_TITLES
     )
@@ -205,7 +197,6 @@ def again(sample_id: str):
     """Start a new attempt at a sample; the earlier ones stay as they were."""
     sample = _sample_or_404(sample_id)
     if ActionForm().validate_on_submit():
-        db.session.execute(select(User.id).where(User.id == current_user.id).with_for_update())
         practice.start_attempt(current_user, sample, frames().default, now())
         db.session.commit()
     return redirect(url_for("practice.sample", sample_id=sample.id))

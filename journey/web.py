@@ -31,6 +31,7 @@ from .extensions import db, login_manager
 from .figures import duration
 from .frames import FrameSet
 from .models import Role, User
+from .practice import CHECK_TITLES
 from .samples import SampleSet
 from .worlds import World
 
@@ -269,4 +270,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["frames"] = frames
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label
+    app.jinja_env.globals["check_titles"] = CHECK_TITLES
     login_manager.login_view = "auth.login"

@@ -26,7 +26,6 @@ from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
 from ..frames import Frame
 from ..models import Absence, Feedback, Letter, Role, User
-from ..practice import CHECK_TITLES
 from ..web import (
     draft_request,
     frames,
@@ -93,7 +92,6 @@ def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int
             now=now(),
             second_reader=reading,
             findings=inbox.second_reading(letter, frame) if reading else [],
-            titles=CHECK_TITLES,
             **flags,
         ),
         status,
@@ -150,7 +148,7 @@ def second_reader(letter_id: int):
     """The second reader's findings on the saved feedback draft, as a piece of page."""
     letter = _answerable(letter_id)
     findings = inbox.second_reading(letter, _frame_of(letter))
-    return render_template("practice/_second_reader.html", findings=findings, titles=CHECK_TITLES)
+    return render_template("_findings.html", findings=findings)
 
 
 @bp.post("/letters/<int:letter_id>/feedback")

@@ -47,7 +47,6 @@ def index():
         "practice/index.html",
         rows=practice.overview(current_user, samples()),
         progress=practice.progress(current_user, samples()),
-        titles=practice.CHECK_TITLES,
     )
 
 
@@ -91,7 +90,6 @@ def _render_sample(sample, attempts, draft, frame, form, status: int = 200):
         form=form,
         versions={p.key: p.version for p in draft.parts} if draft else {},
         findings=findings,
-        titles=practice.CHECK_TITLES,
         action_form=ActionForm(),
     )
     return page, status
@@ -186,9 +184,7 @@ def second_reader(sample_id: str, number: int):
     frame = _frame_of(attempt)
     texts = practice.texts_of(attempt, practice.answer_keys(frame, sample))
     findings = practice.review(frame, sample, texts)
-    return render_template(
-        "practice/_second_reader.html", findings=findings, titles=practice.CHECK_TITLES
-    )
+    return render_template("_findings.html", findings=findings)
 
 
 @bp.post("/samples/<sample_id>/again")
@@ -226,7 +222,6 @@ def _render_attempt(attempt: PracticeAttempt, comment_form: PracticeCommentForm,
         frame=frame,
         texts=texts,
         findings=practice.review(frame, sample, texts),
-        titles=practice.CHECK_TITLES,
         comments=comments,
         marked={
             key: practice.marked(text, [c.passage if c.part_key == key else "" for c in comments])

@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install install-dev
+.PHONY: run test lint format install install-dev system-run system-test
 
-run: $(VENV)/.installed
+run: system-run $(VENV)/.installed
 	$(BIN)/journey db upgrade
 	$(BIN)/journey demo
 	$(BIN)/journey run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: system-test $(VENV)/.installed-dev
 	$(BIN)/ruff check journey tests
 	$(BIN)/ruff format --check journey tests
 	$(BIN)/bandit --quiet --recursive journey --severity-level medium
@@ -25,6 +25,14 @@ lint: $(VENV)/.installed-dev
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format journey tests
 	$(BIN)/ruff check --fix journey tests
+
+# The Debian packages beyond Python (PDF export; for the tests also Chromium and Redis):
+# installed where missing, or the exact command to run is printed.
+system-run:
+	bash .ci/system-packages run
+
+system-test:
+	bash .ci/system-packages test
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from . import accounts
+from . import accounts, rescue
 from .drafts import StaleDraft
 from .extensions import db, login_manager
 from .figures import duration
@@ -69,6 +69,7 @@ def role_required(*roles: Role) -> Callable:
                 raise NotFound()
             return view(*args, **kwargs)
 
+        wrapped.roles = roles  # read by the rescue path (journey/rescue.py)
         return wrapped
 
     return decorate
@@ -131,20 +132,6 @@ def _return_path() -> str:
     return url_for("journey.home")
 
 
-RESCUERS: dict[str, Callable[..., str]] = {}
-
-
-def rescues(endpoint: str) -> Callable:
-    """Register how to keep the texts of a form posted to ``endpoint`` as drafts when
-    its CSRF token was refused; the function returns the page to show them on."""
-
-    def register(function: Callable[..., str]) -> Callable[..., str]:
-        RESCUERS[endpoint] = function
-        return function
-
-    return register
-
-
 def too_long_message(length: int, limit: int) -> str:
     """Why a text was refused for its length; it says the text is still there."""
     return _(
@@ -188,28 +175,7 @@ def _error_page(error: HTTPException) -> Any:
 
 
 def _csrf_error(error: CSRFError) -> Any:
-    if not current_user.is_authenticated:
-        # An expired session also loses its CSRF token: say what really happened.
-        return _unauthorized()
-    rescuer = RESCUERS.get(request.endpoint or "")
-    if rescuer is not None and not wants_json():
-        page = rescuer(request.form, **(request.view_args or {}))
-        db.session.commit()
-        flash(
-            _(
-                "Deze pagina was te lang open. We hebben je tekst als concept bewaard: "
-                "kijk hem na en verstuur hem opnieuw."
-            ),
-            "info",
-        )
-        return redirect(page)
-    message = _(
-        "Deze pagina was te lang open om veilig te versturen. Herlaad de pagina; "
-        "wat je in Journey typte, blijft bewaard."
-    )
-    if wants_json():
-        return jsonify(error="csrf", message=message), 400
-    return render_template("error.html", error=error, message=message), 400
+    return rescue.csrf_refused(error, _unauthorized, wants_json())
 
 
 def _security_headers(response: Any) -> Any:
@@ -271,4 +237,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label
     app.jinja_env.globals["check_titles"] = CHECK_TITLES
+    app.jinja_env.globals["writer_token_field"] = rescue.writer_token_field
     login_manager.login_view = "auth.login"

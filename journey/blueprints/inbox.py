@@ -26,11 +26,11 @@ from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
 from ..frames import Frame
 from ..models import Absence, Feedback, Letter, Role, User
+from ..rescue import rescues
 from ..web import (
     draft_request,
     frames,
     now,
-    rescues,
     role_required,
     too_long_message,
     world,
@@ -60,10 +60,14 @@ def letter(letter_id: int):
     access_log.record(current_user, letter.coachee, "letter", now(), letter.id)
     db.session.commit()
     frame = _frame_of(letter)
-    keys = inbox.feedback_keys(frame, letter)
+    return _render_letter(letter, frame, _feedback_form(letter, frame, formdata=None))
+
+
+def _feedback_form(letter: Letter, frame: Frame, **kwargs) -> FeedbackForm:
+    """The feedback form of ``letter`` (as posted, unless ``formdata`` says otherwise); a
+    field the post left out keeps its stored draft, so a partial form never empties one."""
     drafts = {p.key: p.text for p in letter.feedback.parts} if letter.feedback else {}
-    form = FeedbackForm.for_keys(keys, data=drafts)
-    return _render_letter(letter, frame, form)
+    return FeedbackForm.for_keys(inbox.feedback_keys(frame, letter), data=drafts, **kwargs)
 
 
 def _frame_of(letter: Letter) -> Frame:
@@ -161,7 +165,7 @@ def send_feedback(letter_id: int):
         return redirect(url_for("inbox.letter", letter_id=letter.id))
     frame = _frame_of(letter)
     keys = inbox.feedback_keys(frame, letter)
-    form = FeedbackForm.for_keys(keys)
+    form = _feedback_form(letter, frame)
     if not form.validate_on_submit():
         return _render_letter(letter, frame, form, 422)
     texts, sending = form.texts(keys), request.form.get("action") == "send"
@@ -298,7 +302,7 @@ def _rescue_feedback(form_data, letter_id: int) -> str:
     letter = _answerable(letter_id)
     if not letter.is_answered:
         frame = _frame_of(letter)
-        keys = inbox.feedback_keys(frame, letter)
-        form = FeedbackForm.for_keys(keys, formdata=form_data, meta={"csrf": False})
-        _save_parts(inbox.feedback_draft(letter, current_user, frame, now()), form.texts(keys))
+        form = _feedback_form(letter, frame, formdata=form_data, meta={"csrf": False})
+        texts = form.texts(inbox.feedback_keys(frame, letter))
+        _save_parts(inbox.feedback_draft(letter, current_user, frame, now()), texts)
     return url_for("inbox.letter", letter_id=letter.id)

@@ -19,7 +19,8 @@ from .. import access, free_letters, inbox, letters, visits
 from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
-from ..web import draft_request, now, rescues, role_required, too_long_message, world
+from ..rescue import rescues
+from ..web import draft_request, now, role_required, too_long_message, world
 
 bp = Blueprint("journey", __name__)
 
@@ -101,32 +102,45 @@ def submit(visit_id: int):
     if visit.is_sent:
         flash(_("Deze brief is al verstuurd; je kunt hem hier teruglezen."), "info")
         return redirect(url_for("journey.letter", letter_id=visit.letter.id))
-    form = LetterForm.for_place(place)
+    form = _place_form(place, visit)
     if not form.validate_on_submit():
         return _render_place(place, visit, form, 422)
     answers, note, limits = form.answers(place), form.note.data or "", _limits()
-    if request.form.get("action") == "send":
-        problems = letters.check_letter(
-            answers,
-            note,
-            form.mood_value(),
-            max_answer_length=limits["answer"],
-            max_note_length=limits["note"],
+    problems = letters.check_letter(
+        answers,
+        note,
+        form.mood_value(),
+        max_answer_length=limits["answer"],
+        max_note_length=limits["note"],
+    )
+    sending = request.form.get("action") == "send"
+    if sending and not problems:
+        letter = visits.send_letter(
+            visit, answers, form.mood_value(), note, now(), _default_promise()
         )
-        if not problems:
-            letter = visits.send_letter(
-                visit, answers, form.mood_value(), note, now(), _default_promise()
-            )
-            db.session.commit()
-            flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
-            return redirect(url_for("journey.letter", letter_id=letter.id))
-        _show_problems(form, problems, answer_field)
-    visits.save_drafts(visit, answers, note, now(), limits)
+        db.session.commit()
+        flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
+        return redirect(url_for("journey.letter", letter_id=letter.id))
+    _show_problems(form, problems if sending else _keeping_problems(problems), answer_field)
+    visits.save_drafts(visit, answers, note, now(), limits)  # what fits; the rest stays as typed
     db.session.commit()
     if form.errors:
         return _render_place(place, visit, form, 422)
     flash(_("Je antwoorden zijn bewaard. Je kunt er later verder aan schrijven."), "success")
     return redirect(url_for("journey.place", place_id=place.id))
+
+
+def _place_form(place, visit: Visit, formdata=None) -> LetterForm:
+    """The place's form as posted; a field the post left out keeps its stored draft, so a
+    partial form never empties another answer."""
+    drafts = {answer_field(a.question_id): a.text for a in visit.answers}
+    kwargs = {} if formdata is None else {"formdata": formdata, "meta": {"csrf": False}}
+    return LetterForm.for_place(place, data={**drafts, "note": visit.note}, **kwargs)
+
+
+def _keeping_problems(problems: list[letters.LetterProblem]) -> list[letters.LetterProblem]:
+    """What stops texts from being kept as drafts: a text too long (an empty one is fine)."""
+    return [p for p in problems if p.kind != "empty"]
 
 
 def _default_promise() -> int:
@@ -246,7 +260,7 @@ def save_free_letter_draft(letter_id: int, field: str):
 def send_free_letter(letter_id: int):
     """The free letter's form: keep it as a draft, or send it."""
     letter = access.own_draft(current_user, letter_id)
-    form = FreeLetterForm()
+    form = FreeLetterForm(data={"body": letter.body, "note": letter.note})
     if not form.validate_on_submit():
         return _render_free_letter(letter, form, 422)
     body, note, limits = form.body.data or "", form.note.data or "", _limits()
@@ -263,8 +277,7 @@ def send_free_letter(letter_id: int):
         db.session.commit()
         flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
         return redirect(url_for("journey.letter", letter_id=letter.id))
-    shown = problems if sending else [p for p in problems if p.kind != "empty"]
-    _show_problems(form, shown, lambda _field: "body")
+    _show_problems(form, problems if sending else _keeping_problems(problems), lambda _f: "body")
     if not letters.too_long(body, limits["answer"]):
         free_letters.save_body(letter, body, now())
     letter.note = note if not letters.too_long(note, limits["note"]) else letter.note
@@ -277,20 +290,20 @@ def send_free_letter(letter_id: int):
 
 @rescues("journey.submit")
 def _rescue_visit(form_data, visit_id: int) -> str:
-    """Keep the answers and note of a refused place form as drafts."""
+    """Keep the answers and note of a refused place form as drafts (what fits)."""
     visit = access.own_visit(current_user, visit_id)
     place = access.place_or_404(world(), visit.place_id)
     if not visit.is_sent:
-        form = LetterForm.for_place(place, formdata=form_data, meta={"csrf": False})
+        form = _place_form(place, visit, formdata=form_data)
         visits.save_drafts(visit, form.answers(place), form.note.data or "", now(), _limits())
     return url_for("journey.place", place_id=place.id)
 
 
 @rescues("journey.send_free_letter")
 def _rescue_free_letter(form_data, letter_id: int) -> str:
-    """Keep the body of a refused free letter form as its draft."""
+    """Keep the body of a refused free letter form as its draft (when it fits)."""
     letter = access.own_draft(current_user, letter_id)
-    body = form_data.get("body", "")
+    body = form_data.get("body", letter.body)
     if not letters.too_long(body, _limits()["answer"]):
         free_letters.save_body(letter, body, now())
     return url_for("journey.free_letter")

@@ -25,12 +25,12 @@ from ..extensions import db
 from ..forms import ActionForm, FeedbackForm, PracticeCommentForm
 from ..frames import Frame
 from ..models import PracticeAttempt, PracticeState, Role
+from ..rescue import rescues
 from ..samples import Sample
 from ..web import (
     draft_request,
     frames,
     now,
-    rescues,
     role_required,
     samples,
     too_long_message,
@@ -140,7 +140,7 @@ def answer(sample_id: str, number: int):
         return redirect(url_for("practice.attempt", attempt_id=handed_in.args[0]))
     frame = _frame_of(attempt)
     keys = practice.answer_keys(frame, sample)
-    form = FeedbackForm.for_keys(keys)
+    form = FeedbackForm.for_keys(keys, data=practice.texts_of(attempt, keys))
     attempts = practice.attempts_at(current_user, sample)
     if not form.validate_on_submit():
         return _render_sample(sample, attempts, attempt, frame, form, 422)
@@ -305,6 +305,7 @@ def _rescue_answer(form_data, sample_id: str, number: int) -> str:
     except practice.NotADraft:
         return url_for("practice.sample", sample_id=sample.id)
     keys = practice.answer_keys(_frame_of(attempt), sample)
-    form = FeedbackForm.for_keys(keys, formdata=form_data, meta={"csrf": False})
+    stored = practice.texts_of(attempt, keys)
+    form = FeedbackForm.for_keys(keys, formdata=form_data, data=stored, meta={"csrf": False})
     _save_fitting(attempt, form.texts(keys))
     return url_for("practice.sample", sample_id=sample.id)

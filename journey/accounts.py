@@ -18,7 +18,7 @@ from importlib import resources
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 
@@ -290,6 +290,23 @@ def totp_step(secret: str, code: str, now: datetime) -> int | None:
         if hmac.compare_digest(totp.generate_otp(step), code):
             return step
     return None
+
+
+def use_totp_code(user: User, secret: str, code: str, now: datetime) -> bool:
+    """True when ``code`` is right now for ``secret`` and was not used before.
+
+    A code is good once: its time step must come after the step of the last code the
+    user got in with. One conditional UPDATE marks it used, so two app servers that
+    get the same code at the same moment cannot both accept it.
+    """
+    step = totp_step(secret, code, now)
+    if step is None:
+        return False
+    fresh = or_(User.totp_last_step.is_(None), User.totp_last_step < step)
+    marked = db.session.execute(
+        update(User).where(User.id == user.id, fresh).values(totp_last_step=step)
+    )
+    return marked.rowcount == 1
 
 
 def enable_two_factor(user: User, secret: str) -> None:

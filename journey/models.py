@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -76,7 +76,10 @@ class User(UserMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # trajectory closed
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    totp_secret: Mapped[str | None] = mapped_column(String(255))  # set once two-factor is on
+    # The authenticator app's secret, encrypted like written texts; set once two-factor is on.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    # The time step of the last code accepted: a code is good once, on every app server.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 ends sessions
 
     # A trainee's supervisor: who reviews their practice answers.

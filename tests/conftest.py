@@ -1,4 +1,10 @@
-"""Fixtures shared by the whole suite.
+"""Fixtures shared by the whole suite, in the style of Flask's tutorial (flaskr).
+
+The app runs as in production: CSRF protection on, two-factor login required for
+staff, and no app context held across requests. Every request of the test client
+runs in its own context, so it loads the user anew (the session checks run every
+time) and reads only what earlier requests committed. A test reaches into the
+database in a ``with app.app_context():`` block of its own, between requests.
 
 Database tests run once on SQLite and, when ``TEST_DATABASE_URL`` names a
 PostgreSQL database, once more on PostgreSQL. The schema always comes from the
@@ -9,22 +15,30 @@ migrations: once per run into a template, then copied (SQLite) or emptied
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import argon2
 import flask_migrate
+import pyotp
 import pytest
-from sqlalchemy import text
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, text
+from werkzeug.datastructures import MultiDict
 
-from journey import accounts, create_app
+from journey import accounts, create_app, visits
 from journey.accounts import create_account
 from journey.extensions import db
 from journey.models import Role, User
 
 PASSWORD = "een-lang-genoeg-wachtwoord"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+PLACE = "veilige-haven"  # a place of the default world that tests write at
 
 
 class Clock:
@@ -38,6 +52,52 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone a test acts as: what the test knows of the account, not a database row.
+
+    ``totp_secret`` is the secret of their authenticator app (None without two-factor).
+    Read the account itself with ``db.session.get(User, actor.id)`` inside an app context.
+    """
+
+    id: int
+    pseudonym: str
+    role: Role
+    password: str = PASSWORD
+    totp_secret: str | None = None
+
+
+class Client(FlaskClient):
+    """A browser on a page of the app: every POST carries the page's CSRF token, as the
+    form field ``csrf_token`` for a form and as the ``X-CSRFToken`` header (as
+    ``journey.js`` sends it) for JSON. ``csrf=False`` sends none: a forged or stale
+    request. The token is the one Flask-WTF would have put in the page for this
+    client's session."""
+
+    def open(self, *args: Any, csrf: bool = True, **kwargs: Any):
+        if csrf and kwargs.get("method", "GET") in ("POST", "PUT", "PATCH", "DELETE"):
+            token = self.csrf_token()
+            data = kwargs.get("data")
+            if isinstance(data, dict) and not any(k.endswith("csrf_token") for k in data):
+                data = MultiDict(data)  # a copy, keeping every value of a MultiDict
+                data.add("csrf_token", token)
+                kwargs["data"] = data
+            elif "json" in kwargs or data is None:
+                headers = dict(kwargs.get("headers") or {})
+                headers.setdefault("X-CSRFToken", token)
+                kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """The CSRF token of this client's session (a new session gets one, as a page would)."""
+        with self.session_transaction() as session:
+            if "csrf_token" not in session:
+                session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324
+            raw = session["csrf_token"]
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
 
 
 def _migrated(url: str) -> None:
@@ -90,38 +150,62 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(database_url: str, clock: Clock):
+    """The app on a fresh database, configured as in production (CSRF and two-factor on).
+
+    No app context is pushed: each request gets its own, as under a real server.
+    """
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": database_url,
             "CLOCK": clock,
-            "WTF_CSRF_ENABLED": False,
-            "TWO_FACTOR_REQUIRED_ROLES": (),  # two-factor is tested in test_auth_security.py
         }
     )
+    app.test_client_class = Client
+    yield app
     with app.app_context():
-        yield app
         db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
-def client(app):
+def client(app) -> Client:
     return app.test_client()
 
 
 @pytest.fixture
 def make_user(app, clock: Clock):
-    """Create an account: ``make_user("Ada", Role.COACH, promise_hours=4)``."""
+    """Create an account and return its Actor: ``make_user("Ada", Role.COACH, promise_hours=4)``.
 
-    def make(pseudonym: str, role: Role = Role.COACHEE, **attributes) -> User:
-        coach = attributes.pop("coach", None)
-        user = create_account(pseudonym, PASSWORD, role, clock(), coach=coach)
-        for name, value in attributes.items():
-            setattr(user, name, value)
-        db.session.commit()
-        return user
+    ``coach`` and ``supervisor`` take Actors; other keywords set attributes of the
+    account. Staff whose role requires two-factor get an authenticator app
+    (``two_factor=False`` leaves them to set it up; ``True`` gives one to anyone).
+    """
+
+    def make(
+        pseudonym: str,
+        role: Role = Role.COACHEE,
+        *,
+        coach: Actor | None = None,
+        supervisor: Actor | None = None,
+        two_factor: bool | None = None,
+        **attributes: Any,
+    ) -> Actor:
+        if two_factor is None:
+            two_factor = role in app.config["TWO_FACTOR_REQUIRED_ROLES"]
+        secret = accounts.new_totp_secret() if two_factor else None
+        with app.app_context():
+            coach_user = db.session.get(User, coach.id) if coach else None
+            user = create_account(pseudonym, PASSWORD, role, clock(), coach=coach_user)
+            if supervisor is not None:
+                user.supervisor_id = supervisor.id
+            if secret:
+                accounts.enable_two_factor(user, secret)
+            for name, value in attributes.items():
+                setattr(user, name, value)
+            db.session.commit()
+            return Actor(user.id, user.pseudonym, Role(user.role), PASSWORD, secret)
 
     return make
 
@@ -139,14 +223,77 @@ def frame(app):
 
 
 @pytest.fixture
-def coach(make_user):
-    """A coach, Coach Anna."""
+def coach(make_user) -> Actor:
+    """A coach, Coach Anna (with an authenticator app)."""
     return make_user("Coach Anna", Role.COACH)
 
 
-def login(client, user: User, password: str = PASSWORD):
-    """Log ``user`` in through the login form; returns the response."""
-    return client.post("/login", data={"pseudonym": user.pseudonym, "password": password})
+def login(client: FlaskClient, user: Actor, password: str | None = None):
+    """Log ``user`` in through the login form, with the code from their authenticator
+    app when they have one; returns the last response.
+
+    A code is good once: when the codes of the current time step and its neighbours
+    were used already, the app's clock moves on 30 seconds, as a person would wait.
+    """
+    response = client.post(
+        "/login", data={"pseudonym": user.pseudonym, "password": password or user.password}
+    )
+    if response.status_code == 302 and response.headers["Location"].startswith("/login/code"):
+        code = fresh_code(client.application, user)
+        response = client.post("/login/code", data={"code": code})
+    return response
+
+
+def fresh_code(app, user: Actor) -> str:
+    """A code from ``user``'s authenticator app that the app has not accepted yet."""
+    assert user.totp_secret, f"{user.pseudonym} has no authenticator app"
+    with app.app_context():
+        last = db.session.get(User, user.id).totp_last_step
+    clock = app.config["CLOCK"]
+    totp = pyotp.TOTP(user.totp_secret, interval=accounts.TOTP_STEP_SECONDS)
+    while True:
+        current = int(clock().timestamp()) // accounts.TOTP_STEP_SECONDS
+        window = range(current - accounts.TOTP_WINDOW, current + accounts.TOTP_WINDOW + 1)
+        for step in window:
+            if last is None or step > last:
+                return totp.generate_otp(step)
+        clock.advance(seconds=accounts.TOTP_STEP_SECONDS)
+
+
+def a_place_letter(
+    app, coachee: Actor, clock: Clock, answer: str = "Bij de zee voel ik me thuis.", place=PLACE
+) -> int:
+    """Send a place letter from ``coachee`` with an answer to the place's first question;
+    returns the letter's id."""
+    with app.app_context():
+        user = db.session.get(User, coachee.id)
+        visit = visits.visit_place(user, place, clock())
+        question = app.extensions["journey.world"].place(place).questions[0].id
+        letter = visits.send_letter(visit, {question: answer}, 6, "Een notitie.", clock(), 48)
+        db.session.commit()
+        return letter.id
+
+
+@pytest.fixture
+def count_queries(app):
+    """``count_queries(client.get, url)``: the response, and how many SQL statements it ran."""
+
+    def count(request, *args: Any, **kwargs: Any):
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = request(*args, **kwargs)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return response, len(statements)
+
+    return count
 
 
 @functools.cache

@@ -9,6 +9,7 @@ reach only the setup page (and logout) until they set one up.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, rescue
 from ..extensions import db, limiter
 from ..forms import ROLE_NAMES, ActionForm, CodeForm, LoginForm, RegisterForm, TwoFactorOffForm
 from ..models import User
@@ -40,7 +41,6 @@ bp = Blueprint("auth", __name__)
 PENDING = "pending_login"  # session key: password accepted, code still to come
 PENDING_TIME = timedelta(minutes=5)
 SETUP_KEY = "totp_setup"  # session key: the secret shown on the setup page
-CODE_REUSE_SECONDS = accounts.TOTP_STEP_SECONDS * (2 * accounts.TOTP_WINDOW + 2)
 # What staff without two-factor may reach before they set it up.
 OPEN_BEFORE_SETUP = frozenset({"auth.two_factor_setup", "auth.logout", "auth.keep_alive", "static"})
 
@@ -163,7 +163,7 @@ def login_code():
     if form.validate_on_submit():
         if accounts.is_locked(user, now()):
             return _locked_out()
-        if _code_accepted(user, user.totp_secret, form.code.data):
+        if accounts.use_totp_code(user, user.totp_secret, form.code.data, now()):
             target = session[PENDING].get("next")
             _start_session(user)
             return redirect(target or home_url())
@@ -200,27 +200,13 @@ def _pending_user() -> User | None:
     return user
 
 
-def _code_accepted(user: User, secret: str, code: str) -> bool:
-    """True when ``code`` is right now and was not used before.
-
-    A code's time step is marked as used in the rate-limit storage (shared by all
-    app servers), so the same code cannot log in twice.
-    """
-    step = accounts.totp_step(secret, code, now())
-    if step is None:
-        return False
-    if not limiter.enabled:
-        return True
-    key = f"{current_app.config['RATELIMIT_KEY_PREFIX']}/totp-used/{user.id}/{step}"
-    return limiter.storage.incr(key, CODE_REUSE_SECONDS) == 1
-
-
 def _start_session(user: User) -> None:
     """Log ``user`` in with a fresh session that remembers its epoch and times."""
     session.clear()
     login_user(user)
     moment = now().timestamp()
     session.update(epoch=user.session_epoch, seen=moment, since=moment)
+    session[rescue.LOGIN_KEY] = secrets.token_urlsafe(12)  # names this login in writer tokens
     session.permanent = True
     accounts.record_login(user)
     db.session.commit()
@@ -273,7 +259,7 @@ def two_factor_setup():
     secret = session.setdefault(SETUP_KEY, accounts.new_totp_secret())
     form = CodeForm()
     if form.validate_on_submit():
-        if _code_accepted(current_user, secret, form.code.data):
+        if accounts.use_totp_code(current_user, secret, form.code.data, now()):
             accounts.enable_two_factor(current_user, secret)
             db.session.commit()
             session.pop(SETUP_KEY, None)

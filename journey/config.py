@@ -15,6 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from . import timezones
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105
@@ -41,7 +43,8 @@ class Defaults:
     MAX_NOTE_LENGTH = 4_000
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # one request at most 2 MB (413 beyond)
     BABEL_DEFAULT_LOCALE = "nl"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    # The organisation's time zone (an IANA name): times are typed and shown in it.
+    TIME_ZONE = "Europe/Amsterdam"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # True in production (apply_environment)
@@ -85,6 +88,11 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
     if "ENV_NAME" not in config:
         config["ENV_NAME"] = os.environ.get("JOURNEY_ENV", "development")
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["IDLE_MINUTES"])
+    try:
+        timezones.zone(config["TIME_ZONE"])
+    except ValueError as error:
+        raise RuntimeError(f"JOURNEY_TIME_ZONE: {error}") from None
+    config["BABEL_DEFAULT_TIMEZONE"] = config["TIME_ZONE"]
     if config["ENV_NAME"] == PRODUCTION:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

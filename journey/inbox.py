@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import joinedload
@@ -21,6 +21,7 @@ from .models import Absence, Feedback, FeedbackPart, Letter, Role, User
 
 FILTERS = ("waiting", "overdue", "today", "answered")
 PER_PAGE = 25
+MAX_ABSENCE_AHEAD = timedelta(days=2 * 365)  # how far ahead an absence may reach
 
 
 class AlreadyAnswered(Exception):
@@ -236,11 +237,24 @@ def absences_of(coach: User, now: datetime) -> list[Absence]:
     return list(db.session.scalars(query.order_by(Absence.starts_at)))
 
 
+def absence_problem(starts_at: datetime, ends_at: datetime, now: datetime) -> str | None:
+    """Why an absence from ``starts_at`` to ``ends_at`` cannot be planned now: ``order``
+    (it ends before it starts), ``over`` (it has ended already) or ``too_far`` (it ends
+    more than ``MAX_ABSENCE_AHEAD`` from now); None when it can."""
+    if ends_at <= starts_at:
+        return "order"
+    if ends_at <= now:
+        return "over"
+    if ends_at - now > MAX_ABSENCE_AHEAD:
+        return "too_far"
+    return None
+
+
 def add_absence(
     coach: User, starts_at: datetime, ends_at: datetime, substitute: User | None
 ) -> Absence:
     """Plan an absence: while it lasts, new letters to ``coach`` go to ``substitute``
-    (None: the pool)."""
+    (None: the pool). Raises ValueError when it ends before it starts."""
     if ends_at <= starts_at:
         raise ValueError("an absence ends after it starts")
     absence = Absence(coach=coach, starts_at=starts_at, ends_at=ends_at, substitute=substitute)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 MOOD_MIN, MOOD_MAX = 1, 10
 
@@ -64,9 +64,3 @@ def too_long(text: str, limit: int) -> bool:
 def time_left(due: datetime, now: datetime) -> timedelta:
     """How long until ``due``; negative when the answer is overdue."""
     return due - now
-
-
-def end_of_day(now: datetime, zone: tzinfo) -> datetime:
-    """The moment the day of ``now`` ends in ``zone`` (local midnight), as an aware datetime."""
-    local = now.astimezone(zone)
-    return datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=zone)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import (
     Flask,
     current_app,
@@ -19,13 +21,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime, format_number, ngettext
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from . import accounts, rescue
+from . import accounts, rescue, timezones
 from .drafts import StaleDraft
 from .extensions import db, login_manager
 from .figures import duration
@@ -191,8 +193,19 @@ def _security_headers(response: Any) -> Any:
     return response
 
 
+def user_zone() -> ZoneInfo:
+    """The time zone the current user reads and types times in (the organisation's)."""
+    return timezones.zone(current_app.config["TIME_ZONE"])
+
+
+def local_today() -> date:
+    """Today's date in the current user's time zone."""
+    return timezones.local_date(now(), user_zone())
+
+
 def datetime_filter(value: datetime, format: str = "EEEE d MMMM 'om' HH:mm") -> str:
-    return format_datetime(value, format)
+    """``value`` (aware UTC) in the user's time zone and language, in Babel's ``format``."""
+    return format_datetime(value, format, tzinfo=user_zone(), locale=get_locale())
 
 
 def paragraphs_filter(text: str) -> list[str]:

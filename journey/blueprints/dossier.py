@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
-from flask_babel import format_datetime, to_user_timezone
 from flask_login import current_user, login_required
 
 from .. import access, access_log
@@ -13,7 +12,7 @@ from .. import dossier as domain
 from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
 from ..extensions import db
 from ..models import Role, User
-from ..web import frames, now, role_required, world
+from ..web import datetime_filter, frames, local_today, now, role_required, world
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 
@@ -82,7 +81,7 @@ def _export(coachee: User, fmt: str) -> Response:
     dossier = _dossier(coachee)
     writers = {"pdf": pdf_of, "md": _markdown, "json": to_json}
     response = Response(writers[fmt](dossier), content_type=MEDIA_TYPES[fmt])
-    filename = export_name(dossier, to_user_timezone(now()).date(), fmt)
+    filename = export_name(dossier, local_today(), fmt)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -99,7 +98,7 @@ def _export_url(coachee: User, own: bool, fmt: str) -> str:
 
 
 def _long_date(value: datetime) -> str:
-    return format_datetime(value, LONG_DATE)
+    return datetime_filter(value, LONG_DATE)
 
 
 def _markdown(dossier: Dossier) -> str:

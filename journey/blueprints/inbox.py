@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -15,8 +15,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -27,12 +27,14 @@ from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, Prom
 from ..frames import Frame
 from ..models import Absence, Feedback, Letter, Role, User
 from ..rescue import rescues
+from ..timezones import OutOfRange, end_of_day, from_local
 from ..web import (
     draft_request,
     frames,
     now,
     role_required,
     too_long_message,
+    user_zone,
     world,
 )
 
@@ -47,7 +49,7 @@ def index():
     if name not in inbox.FILTERS:
         abort(404)
     page_number = request.args.get("page", 1, type=int)
-    day_end = letters.end_of_day(now(), get_timezone())
+    day_end = end_of_day(now(), user_zone())
     page = inbox.inbox_page(current_user, name, now(), day_end, page_number)
     figures = figures_for(current_user.id, now())
     return render_template("inbox/index.html", page=page, filter=name, now=now(), figures=figures)
@@ -247,10 +249,10 @@ def settings():
         db.session.commit()
         flash(_("Je belofte is bewaard: nieuwe brieven krijgen die termijn."), "success")
         return redirect(url_for("inbox.settings"))
-    if absence_form.submit_ok():
+    period = _absence_period(absence_form) if absence_form.submit_ok() else None
+    if period:
         substitute = db.session.get(User, int(absence_form.substitute.data or 0))
-        starts, ends = (_as_utc(f.data) for f in (absence_form.starts_at, absence_form.ends_at))
-        inbox.add_absence(current_user, starts, ends, substitute)
+        inbox.add_absence(current_user, *period, substitute)
         db.session.commit()
         flash(_("Je afwezigheid is bewaard."), "success")
         return redirect(url_for("inbox.settings"))
@@ -278,9 +280,25 @@ def _absence_form() -> AbsenceForm:
     return form
 
 
-def _as_utc(local: datetime) -> datetime:
-    """A time the coach typed in their own time zone, as aware UTC."""
-    return local.replace(tzinfo=get_timezone()).astimezone(UTC)
+ABSENCE_PROBLEMS = {
+    "order": _l("Het einde ligt na het begin."),
+    "over": _l("Deze afwezigheid is al voorbij. Kies een einde dat nog moet komen."),
+    "too_far": _l("Zo ver vooruit kun je niet plannen: kies een datum in de komende twee jaar."),
+}
+
+
+def _absence_period(form: AbsenceForm) -> tuple[datetime, datetime] | None:
+    """The typed absence in UTC (typed in the coach's time zone), or None with the
+    reason on the form."""
+    try:
+        starts, ends = (from_local(f.data, user_zone()) for f in (form.starts_at, form.ends_at))
+        problem = inbox.absence_problem(starts, ends, now())
+    except OutOfRange:
+        problem = "too_far"
+    if problem in ABSENCE_PROBLEMS:
+        form.ends_at.errors.append(ABSENCE_PROBLEMS[problem])
+        return None
+    return starts, ends
 
 
 @bp.post("/absences/<int:absence_id>/delete")

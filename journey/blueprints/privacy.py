@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -16,7 +15,7 @@ from ..dossier import slug
 from ..extensions import db
 from ..forms import ROLE_NAMES
 from ..models import Role
-from ..web import frames, now, role_required, world
+from ..web import frames, local_today, now, role_required, world
 from .auth import login_throttle
 from .dossier import pdf_of
 
@@ -55,7 +54,7 @@ def archive():
 
     content = data_rights.archive(current_user, world(), frames(), readable)
     response = Response(content, content_type="application/zip")
-    day = to_user_timezone(now()).date().isoformat()
+    day = local_today().isoformat()
     name = f"journey-{slug(current_user.pseudonym)}-{day}.zip"
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["Cache-Control"] = "no-store"

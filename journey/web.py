@@ -25,7 +25,8 @@ from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
+from werkzeug.routing import IntegerConverter, Map
 
 from . import accounts, rescue, timezones
 from .drafts import StaleDraft
@@ -36,6 +37,9 @@ from .models import Role, User
 from .practice import CHECK_TITLES
 from .samples import SampleSet
 from .worlds import World
+
+MAX_ID = 2**31 - 1  # the largest id every supported database holds (PostgreSQL's integer)
+MAX_PAGE = 100_000  # the last page number a list may be asked for
 
 
 def now() -> datetime:
@@ -144,14 +148,90 @@ def too_long_message(length: int, limit: int) -> str:
     )
 
 
+def storable(text: str) -> bool:
+    """True when ``text`` can be stored and shown: no NUL character (PostgreSQL refuses
+    it in text) and no lone surrogate (it is not UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def draft_request() -> tuple[str | None, int | None]:
     """The text of an autosave request, and the version of the draft the writer's copy
-    started from (None when the page did not say)."""
-    payload = request.get_json(silent=True) or {}
+    started from (None when the page did not say). The text is None when the body is
+    not a JSON object with a storable ``text`` (a string, a number, a list, nesting too
+    deep for the parser, a NUL or a lone surrogate)."""
+    payload = _json_object()
+    if payload is None:
+        return None, None
     text, version = payload.get("text"), payload.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         version = None
-    return (text if isinstance(text, str) else None), version
+    return (text if isinstance(text, str) and storable(text) else None), version
+
+
+def page_arg() -> int:
+    """The ``page`` query argument: a page number from 1 to ``MAX_PAGE`` (1 when absent or
+    not a number; a larger one is the last possible)."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in Journey's URLs: an id from 0 to ``MAX_ID``; a larger number is no
+    page of Journey (404), instead of an error from a database that cannot hold it."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def reads_json(view: Callable) -> Callable:
+    """Mark a view that takes a JSON body (an autosave). Every other view refuses JSON:
+    forms read form data only."""
+    view.reads_json = True
+    return view
+
+
+def _json_object() -> dict | None:
+    """The request's JSON body if it is an object, else None (no JSON, not an object,
+    invalid or nested too deep for the parser)."""
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _refuse_malformed_input() -> Any:
+    """Refuse, before any view runs, what no view can use: a NUL character in a query or
+    form value (no database stores it), JSON sent to a form, or an autosave whose body
+    is not a JSON object. Answers 4xx with a message."""
+    if request.is_json:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "reads_json", False):
+            return _refusal(415, _("Deze pagina verwacht een formulier, geen JSON."))
+        if _json_object() is None:
+            return _refusal(400, _("Dit konden we niet opslaan."))
+    fields = [*request.args.lists(), *(request.form.lists() if request.method == "POST" else [])]
+    for name, values in fields:
+        if not all(storable(value) for value in [name, *values]):
+            message = _(
+                "Wat je stuurde bevat een onzichtbaar teken dat Journey niet kan bewaren "
+                "(een nulteken). Haal het weg en probeer het opnieuw."
+            )
+            return _refusal(400, message)
+    return None
+
+
+def _refusal(code: int, message: str) -> Any:
+    if wants_json():
+        return jsonify(error="bad_request", message=message), code
+    error = UnsupportedMediaType() if code == 415 else BadRequest()
+    return render_template("error.html", error=error, message=message), code
 
 
 def _stale_draft(error: StaleDraft) -> Any:
@@ -236,6 +316,10 @@ def field_attributes(field: Any, hint: str | None, **attributes: Any) -> dict[st
 
 
 def init_app(app: Flask) -> None:
+    """Wire the shared request handling into ``app``; call before registering blueprints
+    (their ``<int:...>`` routes need the id converter)."""
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(_refuse_malformed_input)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(StaleDraft, _stale_draft)
     for code in (400, 403, 404, 405, 409, 413, 500):

@@ -84,7 +84,7 @@ class Client(FlaskClient):
                 data = MultiDict(data)  # a copy, keeping every value of a MultiDict
                 data.add("csrf_token", token)
                 kwargs["data"] = data
-            elif "json" in kwargs or data is None:
+            else:  # JSON, a raw body or none: the header, as journey.js sends it
                 headers = dict(kwargs.get("headers") or {})
                 headers.setdefault("X-CSRFToken", token)
                 kwargs["headers"] = headers

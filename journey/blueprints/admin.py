@@ -19,7 +19,7 @@ from ..admin_forms import (
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
 from ..models import Role, User
-from ..web import now, role_required
+from ..web import now, page_arg, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -177,6 +177,6 @@ def _render_trainees(supervisors=None, forms: dict | None = None, status=200):
 def access_log_search():
     """Search the access log by the name of the reader or of whose writing was read."""
     term = request.args.get("q", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, more = access_log.search(term, page)
     return render_template("admin/access_log.html", rows=rows, term=term, page=page, more=more)

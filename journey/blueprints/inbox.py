@@ -32,6 +32,8 @@ from ..web import (
     draft_request,
     frames,
     now,
+    page_arg,
+    reads_json,
     role_required,
     too_long_message,
     user_zone,
@@ -48,7 +50,7 @@ def index():
     name = request.args.get("filter", "waiting")
     if name not in inbox.FILTERS:
         abort(404)
-    page_number = request.args.get("page", 1, type=int)
+    page_number = page_arg()
     day_end = end_of_day(now(), user_zone())
     page = inbox.inbox_page(current_user, name, now(), day_end, page_number)
     figures = figures_for(current_user.id, now())
@@ -128,6 +130,7 @@ def _answerable(letter_id: int) -> Letter:
 
 
 @bp.post("/letters/<int:letter_id>/feedback/<key>")
+@reads_json
 @role_required(Role.COACH)
 def save_feedback(letter_id: int, key: str):
     """Autosave of one piece of feedback; answers JSON."""

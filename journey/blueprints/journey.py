@@ -20,7 +20,7 @@ from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
 from ..rescue import rescues
-from ..web import draft_request, now, role_required, too_long_message, world
+from ..web import draft_request, now, reads_json, role_required, too_long_message, world
 
 bp = Blueprint("journey", __name__)
 
@@ -164,6 +164,7 @@ def _show_problems(
 
 
 @bp.post("/visits/<int:visit_id>/drafts/<field>")
+@reads_json
 @role_required(Role.COACHEE)
 def save_draft(visit_id: int, field: str):
     """Autosave of one answer (``q-<question id>``) or the note; answers JSON."""
@@ -237,6 +238,7 @@ def _closed():
 
 
 @bp.post("/letters/<int:letter_id>/drafts/<field>")
+@reads_json
 @role_required(Role.COACHEE)
 def save_free_letter_draft(letter_id: int, field: str):
     """Autosave of a free letter's body or note; answers JSON."""

@@ -31,6 +31,7 @@ from ..web import (
     draft_request,
     frames,
     now,
+    reads_json,
     role_required,
     samples,
     too_long_message,
@@ -105,6 +106,7 @@ def _writable(sample: Sample, number: int) -> PracticeAttempt:
 
 
 @bp.post("/samples/<sample_id>/<int:number>/parts/<key>")
+@reads_json
 @role_required(Role.TRAINEE)
 def save_part(sample_id: str, number: int, key: str):
     """Autosave of one piece of a practice answer; answers JSON."""

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, crypto, database
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -37,6 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"], app.instance_path
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXIES"]:
+        proxies = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     app.extensions["journey.world"] = load_world(app.config["WORLD"], static_dir=app.static_folder)
     app.extensions["journey.frames"] = load_frames(app.config["FRAMES"])

@@ -64,13 +64,19 @@ class Defaults:
     IDLE_WARNING_MINUTES = 5
     SESSION_MAX_HOURS = 12
 
-    # Login throttling per IP address, shared by every app server through the storage
-    # (``redis://host:6379`` when more than one worker or server runs).
+    # Throttles (journey/throttles.py), shared by every app server through the storage
+    # (``redis://host:6379`` when more than one worker or server runs; required in production).
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "journey"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"  # password and code attempts together
+    LOGIN_RATE_LIMIT = "10 per minute"  # password and code attempts together, per address
+    REGISTER_RATE_LIMIT = "10 per hour"  # new accounts, per address
+    EXPORT_RATE_LIMIT = "20 per hour"  # dossier exports and data archives, per person
+    # How many reverse proxies (nginx, a load balancer) stand in front of Journey: their
+    # X-Forwarded-For and X-Forwarded-Proto are trusted, so that throttles see the
+    # visitor's address. 0: Journey is reached directly.
+    PROXIES = 0
 
     # Roles that must log in with a code from an authenticator app (TOTP).
     TWO_FACTOR_REQUIRED_ROLES: tuple[str, ...] = ("coach", "supervisor", "admin")
@@ -88,6 +94,7 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
     if "ENV_NAME" not in config:
         config["ENV_NAME"] = os.environ.get("JOURNEY_ENV", "development")
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=config["IDLE_MINUTES"])
+    config.setdefault("TIME_ZONE", Defaults.TIME_ZONE)
     try:
         timezones.zone(config["TIME_ZONE"])
     except ValueError as error:
@@ -97,6 +104,12 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
         check_secrets(config, SECRETS_REQUIRED_IN_PRODUCTION)
+        if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+            raise RuntimeError(
+                "JOURNEY_RATELIMIT_STORAGE_URI must name a storage every worker shares "
+                f"(redis://host:6379) when JOURNEY_ENV={PRODUCTION}: with memory:// each "
+                "worker counts login attempts and two-factor codes on its own."
+            )
 
 
 def check_secrets(config: MutableMapping[str, Any], required: list[tuple[str, str | None]]) -> None:

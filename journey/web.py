@@ -29,6 +29,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound, Unsupported
 from werkzeug.routing import IntegerConverter, Map
 
 from . import accounts, rescue, timezones
+from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
 from .figures import duration
@@ -38,6 +39,7 @@ from .practice import CHECK_TITLES
 from .samples import SampleSet
 from .worlds import World
 
+HSTS = "max-age=31536000; includeSubDomains"
 MAX_ID = 2**31 - 1  # the largest id every supported database holds (PostgreSQL's integer)
 MAX_PAGE = 100_000  # the last page number a list may be asked for
 
@@ -268,6 +270,8 @@ def _security_headers(response: Any) -> Any:
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["ENV_NAME"] == PRODUCTION:  # served over HTTPS only, from now on
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -31,9 +31,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, rescue
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import ROLE_NAMES, ActionForm, CodeForm, LoginForm, RegisterForm, TwoFactorOffForm
 from ..models import User
+from ..throttles import login_throttle, registration_throttle
 from ..web import now, wants_json
 
 bp = Blueprint("auth", __name__)
@@ -60,17 +61,13 @@ WRONG_CODE = _l(
     "Deze code klopt niet. Neem de nieuwste code uit je app en kijk of de tijd op je "
     "telefoon goed staat."
 )
+TOO_MANY_ACCOUNTS = _l(
+    "Vanaf dit adres zijn het afgelopen uur al veel accounts aangemaakt. Probeer het later "
+    "nog eens, of vraag je coach om hulp."
+)
 TOO_MANY = _l(
     "Je hebt het te vaak kort na elkaar geprobeerd. Wacht een minuut en probeer het dan opnieuw."
 )
-
-
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-# Password and code attempts share one limit per IP address (storage: RATELIMIT_STORAGE_URI).
-login_throttle = limiter.shared_limit(_login_rate_limit, scope="login", methods=["POST"])
 
 
 def safe_next(target: str | None) -> str | None:
@@ -87,6 +84,7 @@ def home_url() -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@registration_throttle
 def register():
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -341,4 +339,8 @@ def _too_many_attempts(error: Any) -> Any:
         form = LoginForm()  # keeps the pseudonym that was typed
         form.form_errors.append(message)
         return render_template("auth/login.html", form=form), 429
+    if request.endpoint == "auth.register":
+        form = RegisterForm()  # keeps what was typed (but the passwords)
+        form.form_errors.append(str(TOO_MANY_ACCOUNTS))
+        return render_template("auth/register.html", form=form), 429
     return render_template("auth/too_many.html", message=message), 429

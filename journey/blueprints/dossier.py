@@ -12,6 +12,7 @@ from .. import dossier as domain
 from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
 from ..extensions import db
 from ..models import Role, User
+from ..throttles import export_throttle, one_export_at_a_time
 from ..web import datetime_filter, frames, local_today, now, role_required, world
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
@@ -50,12 +51,16 @@ def show(coachee_id: int):
 
 @bp.route("/export.<fmt>")
 @role_required(Role.COACHEE)
+@export_throttle
+@one_export_at_a_time
 def export_own(fmt: str):
     return _export(access.dossier_coachee(current_user), fmt)
 
 
 @bp.route("/<int:coachee_id>/export.<fmt>")
 @login_required
+@export_throttle
+@one_export_at_a_time
 def export(coachee_id: int, fmt: str):
     return _export(access.dossier_coachee(current_user, coachee_id), fmt)
 

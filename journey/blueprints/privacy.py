@@ -15,8 +15,8 @@ from ..dossier import slug
 from ..extensions import db
 from ..forms import ROLE_NAMES
 from ..models import Role
+from ..throttles import export_throttle, login_throttle, one_export_at_a_time
 from ..web import frames, local_today, now, role_required, world
-from .auth import login_throttle
 from .dossier import pdf_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -48,6 +48,8 @@ def access_labels() -> dict[str, str]:
 
 @bp.route("/archive.zip")
 @role_required(Role.COACHEE)
+@export_throttle
+@one_export_at_a_time
 def archive():
     def readable(dossier):
         return "dossier.pdf", pdf_of(dossier)

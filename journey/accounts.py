@@ -21,12 +21,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
+from zxcvbn import zxcvbn
 
 from .extensions import db
 from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+MIN_PASSWORD_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" (about 10^8 guesses)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_FAILED_LOGINS = 5  # failed attempts in a row that lock an account
 LOCK_TIME = timedelta(minutes=15)
@@ -38,7 +40,8 @@ _hasher = PasswordHasher()  # argon2id with the library's defaults (m=64 MiB, t=
 
 
 class AccountProblem(Exception):
-    """Registration was refused; ``kind`` is ``pseudonym_taken`` or ``unknown_code``."""
+    """Registration was refused; ``kind`` is ``pseudonym_taken``, ``unknown_code`` or a
+    reason of ``password_problem``."""
 
     def __init__(self, kind: str):
         super().__init__(kind)
@@ -82,9 +85,13 @@ def create_account(
     email: str | None = None,
     coach: User | None = None,
 ) -> User:
-    """A new account; raises AccountProblem('pseudonym_taken')."""
+    """A new account; raises AccountProblem('pseudonym_taken'), or AccountProblem with the
+    reason the password may not be chosen (``password_problem``)."""
     if find_by_pseudonym(pseudonym) is not None:
         raise AccountProblem("pseudonym_taken")
+    weakness = password_problem(password, pseudonym, email or "")
+    if weakness:
+        raise AccountProblem(weakness)
     user = User(
         pseudonym=pseudonym.strip(),
         login_name=login_name(pseudonym),
@@ -179,12 +186,14 @@ def common_passwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def password_problem(password: str, pseudonym: str = "") -> str | None:
+def password_problem(password: str, pseudonym: str = "", email: str = "") -> str | None:
     """Why ``password`` may not be chosen, or None when it may.
 
     Returns ``too_short``, ``too_long``, ``common`` (on a list of common passwords,
-    case ignored) or ``like_pseudonym`` (it contains the pseudonym). No rules on
-    which kinds of characters it must have.
+    case ignored), ``like_pseudonym`` (it contains the pseudonym) or ``guessable``
+    (zxcvbn's estimate of the guesses it takes scores below ``MIN_PASSWORD_SCORE``:
+    keyboard rows, repeats, sequences, dates, words with the pseudonym or e-mail
+    address). No rules on which kinds of characters it must have.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
         return "too_short"
@@ -196,6 +205,9 @@ def password_problem(password: str, pseudonym: str = "") -> str | None:
     name = login_name(pseudonym)
     if len(name) >= 3 and name in password.casefold():
         return "like_pseudonym"
+    personal = [part for part in (pseudonym, email, *email.split("@")) if part]
+    if zxcvbn(password, user_inputs=personal)["score"] < MIN_PASSWORD_SCORE:
+        return "guessable"
     return None
 
 

@@ -8,10 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from .forms import ROLE_NAMES, email_field, pseudonym_field
+from .forms import ROLE_NAMES, PasswordPolicy, email_field, pseudonym_field
 from .models import Role, User
 
 STAFF_ROLES = {role: name for role, name in ROLE_NAMES.items() if role != Role.COACHEE}
@@ -32,11 +31,7 @@ class StaffForm(FlaskForm):
         _l("Eerste wachtwoord (mag leeg blijven)"),
         validators=[
             Optional(strip_whitespace=False),
-            Length(
-                MIN_PASSWORD_LENGTH,
-                MAX_PASSWORD_LENGTH,
-                _l("Een wachtwoord heeft minstens %(min)d tekens.", min=MIN_PASSWORD_LENGTH),
-            ),
+            PasswordPolicy(),
         ],
     )
 

@@ -7,6 +7,7 @@ written as JSON (and read back exactly), or as a readable Markdown document.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -305,7 +306,7 @@ def to_markdown(dossier: Dossier, when: Callable[[datetime], str] | None = None)
     are block quotes, so that what people wrote never becomes Markdown structure.
     """
     when = when or (lambda value: value.isoformat(timespec="minutes"))
-    lines = [f"# {_('Dossier van %(name)s', name=dossier.coachee)}", ""]
+    lines = [f"# {_md_text(_('Dossier van %(name)s', name=dossier.coachee))}", ""]
     if dossier.closed_at:
         notice = _(
             "Dit traject is afgesloten op %(date)s; je kunt alles blijven teruglezen.",
@@ -320,7 +321,9 @@ def to_markdown(dossier: Dossier, when: Callable[[datetime], str] | None = None)
 
 
 def _route_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[str]:
-    stops = [f"{n}. {stop.place} ({when(stop.at)})" for n, stop in enumerate(dossier.route, 1)]
+    stops = [
+        f"{n}. {_md_text(stop.place)} ({when(stop.at)})" for n, stop in enumerate(dossier.route, 1)
+    ]
     return [f"## {_('Route')}", "", *(stops or [_("Nog geen plaatsen bezocht.")]), ""]
 
 
@@ -332,16 +335,17 @@ def _moods_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[s
 
 
 def _stop_markdown(stop: Stop, when: Callable[[datetime], str]) -> list[str]:
-    return [f"### {when(stop.at)} · {_('Bezoek aan %(place)s', place=stop.place)}", ""]
+    return [f"### {when(stop.at)} · {_md_text(_('Bezoek aan %(place)s', place=stop.place))}", ""]
 
 
 def _letter_markdown(letter: LetterEntry, when: Callable[[datetime], str]) -> list[str]:
-    lines = [f"### {when(letter.at)} · {letter_title(letter)}", "", f"*{letter_route(letter)}*", ""]
+    title, route = _md_text(letter_title(letter)), _md_text(letter_route(letter))
+    lines = [f"### {when(letter.at)} · {title}", "", f"*{route}*", ""]
     for answer in letter.answers:
-        lines += [f"**{answer.question or _('Een vraag die niet meer in de wereld staat')}**", ""]
-        lines += [_quote(answer.text), ""]
+        question = answer.question or _("Een vraag die niet meer in de wereld staat")
+        lines += [f"**{_md_text(question)}**", "", _quote(answer.text), ""]
         if answer.comment:
-            by = _("Reactie van %(coach)s", coach=letter.commented_by)
+            by = _md_text(_("Reactie van %(coach)s", coach=letter.commented_by))
             lines += [f"*{by}:*", "", _quote(answer.comment), ""]
     if letter.body:
         lines += [_quote(letter.body), ""]
@@ -353,10 +357,10 @@ def _letter_markdown(letter: LetterEntry, when: Callable[[datetime], str]) -> li
 
 
 def _feedback_markdown(feedback: FeedbackEntry, when: Callable[[datetime], str]) -> list[str]:
-    lines = [f"### {when(feedback.at)} · {feedback_title(feedback)}", ""]
-    lines += [f"*{feedback_reference(feedback, when(feedback.letter_at))}*", ""]
+    lines = [f"### {when(feedback.at)} · {_md_text(feedback_title(feedback))}", ""]
+    lines += [f"*{_md_text(feedback_reference(feedback, when(feedback.letter_at)))}*", ""]
     for section in feedback.sections:
-        lines += [f"**{section.title}**", "", _quote(section.text), ""]
+        lines += [f"**{_md_text(section.title)}**", "", _quote(section.text), ""]
     return lines
 
 
@@ -368,7 +372,16 @@ _MARKDOWN: dict[str, Callable[[Any, Callable[[datetime], str]], list[str]]] = {
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}".rstrip() for line in text.splitlines() or [""])
+    """A written text as a block quote of plain text (``_plain``)."""
+    return "\n".join(f"> {line}".rstrip() for line in _md_text(text).splitlines() or [""])
+
+
+def _md_text(text: str) -> str:
+    """``text`` as Markdown that shows exactly these characters and never becomes markup
+    a viewer acts on: HTML (``<img src=...>``) is escaped as entities, and the brackets
+    of links, images and link definitions (``![x](https://...)``) with backslashes."""
+    escaped = html.escape(text.replace("\\", "\\\\"), quote=False)
+    return escaped.replace("[", "\\[").replace("]", "\\]")
 
 
 # Names shared by the page, the PDF and the Markdown

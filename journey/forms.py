@@ -86,23 +86,34 @@ PASSWORD_MESSAGES = {
         "Kies iets dat alleen jij bedenkt."
     ),
     "like_pseudonym": _l("Je wachtwoord lijkt te veel op je schuilnaam. Kies iets anders."),
+    "guessable": _l(
+        "Dit wachtwoord is makkelijk te raden: een rij toetsen, herhaalde tekens of één "
+        "gewoon woord. Neem liever een paar woorden die alleen jij zo samenvoegt."
+    ),
 }
 
 
+def account_problem(kind: str) -> tuple[str, str]:
+    """The form field and the message for ``accounts.AccountProblem(kind)``."""
+    if kind == "unknown_code":
+        return "invitation_code", str(
+            _l("Deze uitnodigingscode kennen we niet. Kijk hem nog eens na.")
+        )
+    if kind in PASSWORD_MESSAGES:
+        return "password", str(PASSWORD_MESSAGES[kind])
+    return "pseudonym", str(_l("Deze schuilnaam is al in gebruik. Kies een andere."))
+
+
 class PasswordPolicy:
-    """A new password: long enough, not too long, not common, not the pseudonym.
-
-    ``pseudonym_field`` names the form field with the pseudonym, if the form has one.
-    """
-
-    def __init__(self, pseudonym_field: str | None = None):
-        self.pseudonym_field = pseudonym_field
+    """A new password: long enough, not too long, not common, not the pseudonym, not easy
+    to guess (``accounts.password_problem``). The form's ``pseudonym`` and ``email``
+    fields, when it has them, count as words an attacker would try."""
 
     def __call__(self, form, field):
-        pseudonym = ""
-        if self.pseudonym_field:
-            pseudonym = form[self.pseudonym_field].data or ""
-        problem = password_problem(field.data or "", pseudonym)
+        personal = {
+            name: (form[name].data or "") if name in form else "" for name in ("pseudonym", "email")
+        }
+        problem = password_problem(field.data or "", personal["pseudonym"], personal["email"])
         if problem:
             raise ValidationError(PASSWORD_MESSAGES[problem])
 
@@ -124,7 +135,7 @@ class RegisterForm(FlaskForm):
     pseudonym = pseudonym_field()
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[DataRequired(_l("Kies een wachtwoord.")), PasswordPolicy("pseudonym")],
+        validators=[DataRequired(_l("Kies een wachtwoord.")), PasswordPolicy()],
     )
     confirm = PasswordField(
         _l("Wachtwoord nog een keer"),

@@ -18,6 +18,7 @@ from ..admin_forms import (
 )
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
+from ..forms import account_problem
 from ..models import Role, User
 from ..web import now, page_arg, role_required
 
@@ -63,8 +64,9 @@ def new_staff():
             user = accounts.create_account(
                 form.pseudonym.data, password, Role(form.role.data), now(), email=form.email.data
             )
-        except accounts.AccountProblem:
-            form.pseudonym.errors.append(_("Deze schuilnaam is al in gebruik. Kies een andere."))
+        except accounts.AccountProblem as problem:
+            field, message = account_problem(problem.kind)
+            form[field].errors.append(message)
         else:
             db.session.commit()
             # Shown once, on this page only: the password is kept nowhere else.

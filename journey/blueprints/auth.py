@@ -32,7 +32,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, rescue
 from ..extensions import db
-from ..forms import ROLE_NAMES, ActionForm, CodeForm, LoginForm, RegisterForm, TwoFactorOffForm
+from ..forms import (
+    ROLE_NAMES,
+    ActionForm,
+    CodeForm,
+    LoginForm,
+    RegisterForm,
+    TwoFactorOffForm,
+    account_problem,
+)
 from ..models import User
 from ..throttles import login_throttle, registration_throttle
 from ..web import now, wants_json
@@ -99,19 +107,13 @@ def register():
                 invitation_code=form.invitation_code.data or "",
             )
         except accounts.AccountProblem as problem:
-            field, message = _registration_problem(problem.kind)
+            field, message = account_problem(problem.kind)
             form[field].errors.append(message)
         else:
             _start_session(user)
             flash(_("Welkom bij Journey, %(name)s.", name=user.pseudonym), "success")
             return redirect(home_url())
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
-
-
-def _registration_problem(kind: str) -> tuple[str, str]:
-    if kind == "unknown_code":
-        return "invitation_code", _("Deze uitnodigingscode kennen we niet. Kijk hem nog eens na.")
-    return "pseudonym", _("Deze schuilnaam is al in gebruik. Kies een andere.")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from .. import dossier as domain
 from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
 from ..extensions import db
 from ..models import Role, User
+from ..pdf import render_pdf
 from ..throttles import export_throttle, one_export_at_a_time
 from ..web import datetime_filter, frames, local_today, now, role_required, world
 
@@ -112,10 +113,8 @@ def _markdown(dossier: Dossier) -> str:
 
 def pdf_of(dossier: Dossier) -> bytes:
     """The dossier as a PDF, rendered from a print template; only local files are read."""
-    import weasyprint  # imported here: it is large, and only PDF exports need it
-
     html = render_template("dossier/print.html", dossier=dossier, made_at=now())
-    return weasyprint.HTML(string=html, base_url=current_app.static_folder + "/").write_pdf()
+    return render_pdf(html, current_app.static_folder)
 
 
 def _log_read(coachee: User, what: str) -> None:

@@ -22,7 +22,20 @@ from journey.second_reader import (
 )
 
 LABELLED = Path(__file__).parent / "data" / "second_reader.yaml"
-MIN_ACCURACY = 0.9
+# Each check's accuracy on the labelled set when it was last measured (correct / cases);
+# a change that costs a check more than MARGIN of it fails the test. When a check gets
+# better, raise its number here (and in the README's table).
+MEASURED = {
+    "opens_positive": 123 / 126,
+    "closes_positive": 125 / 126,
+    "first_person": 126 / 126,
+    "own_experience": 126 / 126,
+    "advice": 126 / 126,
+    "theory": 125 / 126,
+    "quotes_coachee": 126 / 126,
+    "language_level": 122 / 126,
+}
+MARGIN = 0.03
 
 
 def verdicts(feedback: str, coachee: str | None = None) -> dict[str, bool]:
@@ -417,12 +430,14 @@ def test_accuracy_on_the_labelled_set():
                 score[0] += 1
             else:
                 score[2].append(case["id"])
-    table = [f"{'check':<16} {'correct':>9} {'accuracy':>8}  misses"]
+    assert set(scores) == set(MEASURED), "every check needs its measured accuracy"
+    table = [f"{'check':<16} {'correct':>9} {'accuracy':>8} {'floor':>6}  misses"]
     failing = False
     for check, (correct, total, misses) in scores.items():
-        accuracy = correct / total if total else 1.0
-        failing |= accuracy < MIN_ACCURACY
-        table.append(f"{check:<16} {correct:>4}/{total:<4} {accuracy:>8.2f}  {' '.join(misses)}")
+        accuracy, floor = correct / total if total else 1.0, MEASURED[check] - MARGIN
+        failing |= accuracy < floor
+        missed = " ".join(misses)
+        table.append(f"{check:<16} {correct:>4}/{total:<4} {accuracy:>8.3f} {floor:>6.3f}  {missed}")
     assert not failing, "\n" + "\n".join(table)
 
 

@@ -437,7 +437,7 @@ def test_accuracy_on_the_labelled_set():
         accuracy, floor = correct / total if total else 1.0, MEASURED[check] - MARGIN
         failing |= accuracy < floor
         missed = " ".join(misses)
-        table.append(f"{check:<16} {correct:>4}/{total:<4} {accuracy:>8.3f} {floor:>6.3f}  {missed}")
+        table.append(f"{check:<16} {correct:>4}/{total:<4} {accuracy:>8.3f} {floor:>6.3f} {missed}")
     assert not failing, "\n" + "\n".join(table)
 
 

@@ -123,19 +123,6 @@ def register_coachee(
     return create_account(pseudonym, password, Role.COACHEE, now, email=email, coach=coach)
 
 
-def authenticate(pseudonym: str, password: str) -> User | None:
-    """The account with this pseudonym and password, or None.
-
-    Only checks the password (to confirm it before a grave step): it neither counts
-    failures nor looks at a lock. Signing in goes through ``check_login``.
-    """
-    user = find_by_pseudonym(pseudonym)
-    if user is None:
-        verify_password(_dummy_hash(), password)  # same time as a real check
-        return None
-    return user if confirm_password(user, password) else None
-
-
 def confirm_password(user: User, password: str) -> bool:
     """True when ``password`` is the user's password."""
     return verify_password(user.password_hash, password)[0]

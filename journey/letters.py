@@ -59,8 +59,3 @@ def check_letter(
 def too_long(text: str, limit: int) -> bool:
     """True when ``text`` is longer than ``limit`` characters."""
     return len(text) > limit
-
-
-def time_left(due: datetime, now: datetime) -> timedelta:
-    """How long until ``due``; negative when the answer is overdue."""
-    return due - now

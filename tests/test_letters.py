@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from journey.letters import LetterProblem, check_letter, due_at, time_left
+from journey.letters import LetterProblem, check_letter, due_at
 
 SENT = datetime(2026, 3, 2, 22, 30, tzinfo=UTC)
 LIMITS = {"max_answer_length": 10, "max_note_length": 5}
@@ -18,12 +18,6 @@ def test_due_time_is_sent_time_plus_promise():
 def test_a_promise_must_be_positive():
     with pytest.raises(ValueError, match="positive"):
         due_at(SENT, 0)
-
-
-def test_time_left_turns_negative_when_overdue():
-    due = due_at(SENT, 48)
-    assert time_left(due, datetime(2026, 3, 4, 21, 30, tzinfo=UTC)).total_seconds() == 3600
-    assert time_left(due, datetime(2026, 3, 5, 0, 30, tzinfo=UTC)).total_seconds() == -7200
 
 
 def test_a_letter_with_one_answer_may_be_sent():

@@ -31,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, rescue
-from ..extensions import db
+from ..extensions import csrf, db
 from ..forms import (
     ROLE_NAMES,
     ActionForm,
@@ -78,6 +78,13 @@ TOO_MANY = _l(
 )
 
 
+def form_checks_csrf(view):
+    """The forms of someone not logged in check their CSRF token themselves: a refused
+    token shows the form again, with what was typed and a message, instead of the
+    page-wide refusal (which sends people to the login page)."""
+    return csrf.exempt(view)
+
+
 def safe_next(target: str | None) -> str | None:
     """``target`` if it is a relative path on this site, else None."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -93,6 +100,7 @@ def home_url() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @registration_throttle
+@form_checks_csrf
 def register():
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -118,6 +126,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_throttle
+@form_checks_csrf
 def login():
     target = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -154,6 +163,7 @@ def _password_accepted(user: User, target: str | None) -> Any:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @login_throttle
+@form_checks_csrf
 def login_code():
     user = _pending_user()
     if user is None:

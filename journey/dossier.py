@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -105,7 +105,6 @@ class Mood:
 
 
 Entry = Stop | LetterEntry | FeedbackEntry
-ENTRY_TYPES: dict[str, type] = {t.kind: t for t in (Stop, LetterEntry, FeedbackEntry)}
 _RANK = {"stop": 0, "letter": 1, "feedback": 2}
 
 
@@ -259,40 +258,6 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    return value
-
-
-def from_json(text: str) -> Dossier:
-    """The Dossier in a document written by ``to_json``.
-
-    Raises ValueError when ``text`` is not a Journey dossier of a known version.
-    """
-    try:
-        data = json.loads(text)
-        if data.get("format") != FORMAT or data.get("version") != VERSION:
-            raise ValueError("not a Journey dossier of a known version")
-        return Dossier(
-            coachee=data["coachee"],
-            closed_at=_value(datetime | None, data["closed_at"]),
-            entries=tuple(_dataclass(ENTRY_TYPES[e["kind"]], e) for e in data["entries"]),
-            moods=_value(tuple[Mood, ...], data["moods"]),
-        )
-    except (AttributeError, KeyError, TypeError) as error:
-        raise ValueError(f"not a valid Journey dossier: {error!r}") from error
-
-
-def _dataclass(cls: type, data: dict[str, Any]) -> Any:
-    hints = get_type_hints(cls)
-    return cls(**{f.name: _value(hints[f.name], data[f.name]) for f in fields(cls)})
-
-
-def _value(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if hint in (datetime, datetime | None):
-        return datetime.fromisoformat(value)
-    if get_origin(hint) is tuple:
-        return tuple(_dataclass(get_args(hint)[0], item) for item in value)
     return value
 
 

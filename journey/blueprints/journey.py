@@ -106,13 +106,7 @@ def submit(visit_id: int):
     if not form.validate_on_submit():
         return _render_place(place, visit, form, 422)
     answers, note, limits = form.answers(place), form.note.data or "", _limits()
-    problems = letters.check_letter(
-        answers,
-        note,
-        form.mood_value(),
-        max_answer_length=limits["answer"],
-        max_note_length=limits["note"],
-    )
+    problems = _letter_problems(answers, note, form)
     sending = request.form.get("action") == "send"
     if sending and not problems:
         letter = visits.send_letter(
@@ -136,6 +130,20 @@ def _place_form(place, visit: Visit, formdata=None) -> LetterForm:
     drafts = {answer_field(a.question_id): a.text for a in visit.answers}
     kwargs = {} if formdata is None else {"formdata": formdata, "meta": {"csrf": False}}
     return LetterForm.for_place(place, data={**drafts, "note": visit.note}, **kwargs)
+
+
+def _letter_problems(
+    answers: dict[str, str], note: str, form: LetterForm | FreeLetterForm
+) -> list[letters.LetterProblem]:
+    """Every reason why these texts and the form's mood cannot be sent (``check_letter``)."""
+    limits = _limits()
+    return letters.check_letter(
+        answers,
+        note,
+        form.mood_value(),
+        max_answer_length=limits["answer"],
+        max_note_length=limits["note"],
+    )
 
 
 def _keeping_problems(problems: list[letters.LetterProblem]) -> list[letters.LetterProblem]:
@@ -266,13 +274,7 @@ def send_free_letter(letter_id: int):
     if not form.validate_on_submit():
         return _render_free_letter(letter, form, 422)
     body, note, limits = form.body.data or "", form.note.data or "", _limits()
-    problems = letters.check_letter(
-        {"body": body},
-        note,
-        form.mood_value(),
-        max_answer_length=limits["answer"],
-        max_note_length=limits["note"],
-    )
+    problems = _letter_problems({"body": body}, note, form)
     sending = request.form.get("action") == "send"
     if sending and not problems:
         free_letters.send(letter, body, form.mood_value(), note, now(), _default_promise())

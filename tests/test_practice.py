@@ -11,10 +11,9 @@ import pytest
 from journey import practice
 from journey.demo import SUPERVISOR, TRAINEE, load_demo
 from journey.extensions import db
-from journey.models import PracticeAttempt, PracticeState, Role
+from journey.models import PracticeAttempt, PracticeState, Role, User
 
-from .conftest import login
-from .test_inbox import send_place_letter
+from .conftest import a_place_letter, login
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashes")
 
@@ -53,6 +52,35 @@ def page(client, url: str, status: int = 200) -> str:
     return response.get_data(as_text=True)
 
 
+def attempt_state(app, attempt_id: int | None = None):
+    """The (only, or given) attempt as stored: its state, texts, findings and comments."""
+    with app.app_context():
+        if attempt_id is None:
+            attempt = db.session.scalars(db.select(PracticeAttempt)).one()
+        else:
+            attempt = db.session.get(PracticeAttempt, attempt_id)
+        return {
+            "id": attempt.id,
+            "state": attempt.state,
+            "texts": {p.key: p.text for p in attempt.parts},
+            "findings": attempt.findings,
+            "reviewer_id": attempt.reviewer_id,
+            "comment_keys": [c.part_key for c in attempt.comments],
+        }
+
+
+def handed_in(app, trainee, sample, frame, clock, *, comment_by=None) -> int:
+    """A submitted attempt of ``trainee`` (with a comment of ``comment_by``); its id."""
+    with app.app_context():
+        attempt = practice.start_attempt(db.session.get(User, trainee.id), sample, frame, clock())
+        practice.submit(attempt, full_answer(frame, sample), [], clock())
+        if comment_by:
+            author = db.session.get(User, comment_by.id)
+            practice.add_comment(attempt, author, "Nog even geheim.", "", clock())
+        db.session.commit()
+        return attempt.id
+
+
 def written(html: str) -> str:
     """The page's text with tags removed and entities for quotes undone, for assertions."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
@@ -84,20 +112,20 @@ def test_the_whole_practice_loop(app, client, people, sample, frame):
     )
     assert refused.status_code == 422
     assert "Schrijf hier nog iets" in refused.get_data(as_text=True)
-    attempt = db.session.scalars(db.select(PracticeAttempt)).one()
-    assert attempt.state == PracticeState.DRAFT
-    assert attempt.text_of("s-openen") == "Wat een open brief."
+    attempt = attempt_state(app)
+    assert attempt["state"] == PracticeState.DRAFT
+    assert attempt["texts"]["s-openen"] == "Wat een open brief."
 
     texts = full_answer(frame, sample)
     submitted = client.post(f"/practice/samples/{sample.id}/1", data={**texts, "action": "submit"})
     assert submitted.status_code == 302
-    assert submitted.headers["Location"].endswith(f"/practice/attempts/{attempt.id}")
-    db.session.refresh(attempt)
-    assert attempt.state == PracticeState.SUBMITTED
-    assert set(attempt.findings) >= {"opens_positive", "quotes_coachee", "language_level"}
-    assert attempt.findings["opens_positive"] is True
+    assert submitted.headers["Location"].endswith(f"/practice/attempts/{attempt['id']}")
+    attempt = attempt_state(app)
+    assert attempt["state"] == PracticeState.SUBMITTED
+    assert set(attempt["findings"]) >= {"opens_positive", "quotes_coachee", "language_level"}
+    assert attempt["findings"]["opens_positive"] is True
 
-    result = written(page(client, f"/practice/attempts/{attempt.id}"))
+    result = written(page(client, f"/practice/attempts/{attempt['id']}"))
     assert written(sample.exemplar[0].text) in result  # the exemplar beside the answer
     assert written(sample.teaching_notes.split("\n")[0]) in result
     assert "Wat de tweede lezer zag" in result
@@ -113,7 +141,7 @@ def test_the_whole_practice_loop(app, client, people, sample, frame):
     # the supervisor reads it, comments on a passage and on the whole, marks it reviewed
     login(client, supervisor)
     assert "Leerling Lot" in page(client, "/practice/review")
-    url = f"/practice/attempts/{attempt.id}"
+    url = f"/practice/attempts/{attempt['id']}"
     missing = client.post(
         f"{url}/comments", data={"passage": "Dit staat er niet.", "body": "Mijn opmerking."}
     )
@@ -127,9 +155,9 @@ def test_the_whole_practice_loop(app, client, people, sample, frame):
     assert on_passage.status_code == 302
     client.post(f"{url}/comments", data={"body": "Sterk begin; let op de vragen."})
     assert client.post(f"{url}/reviewed").status_code == 302
-    db.session.refresh(attempt)
-    assert attempt.state == PracticeState.REVIEWED and attempt.reviewer_id == supervisor.id
-    assert [c.part_key for c in attempt.comments] == ["s-openen", None]
+    attempt = attempt_state(app)
+    assert attempt["state"] == PracticeState.REVIEWED and attempt["reviewer_id"] == supervisor.id
+    assert attempt["comment_keys"] == ["s-openen", None]
     client.post("/logout")
 
     # the trainee now sees the comments, the passage marked in their answer
@@ -142,12 +170,9 @@ def test_the_whole_practice_loop(app, client, people, sample, frame):
 
 def test_comments_stay_hidden_until_the_work_is_reviewed(app, client, people, sample, frame, clock):
     trainee, supervisor = people
-    attempt = practice.start_attempt(trainee, sample, frame, clock())
-    practice.submit(attempt, full_answer(frame, sample), [], clock())
-    practice.add_comment(attempt, supervisor, "Nog even geheim.", "", clock())
-    db.session.commit()
+    attempt_id = handed_in(app, trainee, sample, frame, clock, comment_by=supervisor)
     login(client, trainee)
-    assert "Nog even geheim." not in page(client, f"/practice/attempts/{attempt.id}")
+    assert "Nog even geheim." not in page(client, f"/practice/attempts/{attempt_id}")
 
 
 def test_a_trainee_can_redo_a_sample_and_keeps_earlier_attempts(app, client, people, sample, frame):
@@ -163,20 +188,23 @@ def test_a_trainee_can_redo_a_sample_and_keeps_earlier_attempts(app, client, peo
     client.post(f"/practice/samples/{sample.id}/again")
     retry = dict(texts, **{"s-kern": "Een nieuwe kern, anders dan de eerste."})
     client.post(f"/practice/samples/{sample.id}/2", data={**retry, "action": "submit"})
-    attempts = practice.attempts_at(trainee, sample)
-    assert [(a.number, a.state) for a in attempts] == [
-        (1, PracticeState.SUBMITTED),
-        (2, PracticeState.SUBMITTED),
-    ]
-    assert attempts[0].text_of("s-kern") == texts["s-kern"]
-    assert attempts[1].text_of("s-kern") == "Een nieuwe kern, anders dan de eerste."
+    with app.app_context():
+        user = db.session.get(User, trainee.id)
+        attempts = practice.attempts_at(user, sample)
+        assert [(a.number, a.state) for a in attempts] == [
+            (1, PracticeState.SUBMITTED),
+            (2, PracticeState.SUBMITTED),
+        ]
+        assert attempts[0].text_of("s-kern") == texts["s-kern"]
+        assert attempts[1].text_of("s-kern") == "Een nieuwe kern, anders dan de eerste."
+        first_id = attempts[0].id
+        rows = practice.progress(user, app.extensions["journey.samples"])
+        assert [row.attempt.number for row in rows] == [1, 2]
+        assert all(len(row.verdicts) == 8 for row in rows)
 
     overview = page(client, "/practice/")
-    assert overview.count(f"/practice/attempts/{attempts[0].id}") >= 2  # case row + progress
+    assert overview.count(f"/practice/attempts/{first_id}") >= 2  # case row + progress
     assert "nr. 2" in overview
-    rows = practice.progress(trainee, app.extensions["journey.samples"])
-    assert [row.attempt.number for row in rows] == [1, 2]
-    assert all(len(row.verdicts) == 8 for row in rows)
 
 
 def test_a_number_that_skips_ahead_is_not_a_draft(app, client, people, sample):
@@ -186,19 +214,20 @@ def test_a_number_that_skips_ahead_is_not_a_draft(app, client, people, sample):
         f"/practice/samples/{sample.id}/3/parts/s-openen", json={"text": "x", "version": 0}
     )
     assert response.status_code == 404
-    assert db.session.scalars(db.select(PracticeAttempt)).all() == []
+    with app.app_context():
+        assert db.session.scalars(db.select(PracticeAttempt)).all() == []
 
 
 def test_a_trainee_never_sees_real_coachees(app, client, people, coach, make_user, clock):
     trainee, _ = people
     coachee = make_user("Reiziger", coach=coach)
-    letter = send_place_letter(coachee, clock)
+    letter_id = a_place_letter(app, coachee, clock)
     login(client, trainee)
     for url in (
-        f"/letters/{letter.id}",
-        f"/inbox/letters/{letter.id}",
+        f"/letters/{letter_id}",
+        f"/inbox/letters/{letter_id}",
         f"/dossier/{coachee.id}",
-        f"/inbox/letters/{letter.id}/second-reader",
+        f"/inbox/letters/{letter_id}/second-reader",
         "/inbox/",
         "/map",
     ):
@@ -210,17 +239,21 @@ def test_a_supervisor_sees_only_their_own_trainees_work(
 ):
     trainee, supervisor = people
     other = make_user("Supervisor Siem", Role.SUPERVISOR)
-    attempt = practice.start_attempt(trainee, sample, frame, clock())
-    db.session.commit()
+    with app.app_context():
+        user = db.session.get(User, trainee.id)
+        attempt_id = practice.start_attempt(user, sample, frame, clock()).id
+        db.session.commit()
     login(client, supervisor)
-    assert client.get(f"/practice/attempts/{attempt.id}").status_code == 404  # still a draft
-    practice.submit(attempt, full_answer(frame, sample), [], clock())
-    db.session.commit()
-    assert client.get(f"/practice/attempts/{attempt.id}").status_code == 200
+    assert client.get(f"/practice/attempts/{attempt_id}").status_code == 404  # still a draft
+    with app.app_context():
+        attempt = db.session.get(PracticeAttempt, attempt_id)
+        practice.submit(attempt, full_answer(frame, sample), [], clock())
+        db.session.commit()
+    assert client.get(f"/practice/attempts/{attempt_id}").status_code == 200
     client.post("/logout")
     login(client, other)
-    assert client.get(f"/practice/attempts/{attempt.id}").status_code == 404
-    assert client.post(f"/practice/attempts/{attempt.id}/reviewed").status_code == 404
+    assert client.get(f"/practice/attempts/{attempt_id}").status_code == 404
+    assert client.post(f"/practice/attempts/{attempt_id}/reviewed").status_code == 404
     assert "Leerling Lot" not in page(client, "/practice/review")
 
 
@@ -235,17 +268,17 @@ def test_the_admin_chooses_a_trainees_supervisor(app, client, make_user):
         f"/admin/trainees/{trainee.id}/supervisor", data={field: str(supervisor.id)}
     )
     assert response.status_code == 302
-    db.session.refresh(trainee)
-    assert trainee.supervisor_id == supervisor.id
+    with app.app_context():
+        assert db.session.get(User, trainee.id).supervisor_id == supervisor.id
     refused = client.post(f"/admin/trainees/{trainee.id}/supervisor", data={field: "999"})
     assert refused.status_code == 422
 
 
 def test_a_coach_can_ask_the_second_reader(app, client, coach, make_user, clock):
     coachee = make_user("Reiziger", coach=coach)
-    letter = send_place_letter(coachee, clock, answer="Bij de zee voel ik me eindelijk thuis.")
+    letter_id = a_place_letter(app, coachee, clock, answer="Bij de zee voel ik me eindelijk thuis.")
     login(client, coach)
-    url = f"/inbox/letters/{letter.id}"
+    url = f"/inbox/letters/{letter_id}"
     assert "De tweede lezer" not in page(client, url)  # only on request
     response = client.post(
         f"{url}/feedback",
@@ -259,12 +292,13 @@ def test_a_coach_can_ask_the_second_reader(app, client, coach, make_user, clock)
 
 
 def test_the_demo_trainee_has_the_demo_supervisor(app, clock):
-    load_demo(clock())
-    db.session.commit()
     from journey.accounts import find_by_pseudonym
 
-    trainee = find_by_pseudonym(TRAINEE.pseudonym)
-    assert trainee.supervisor.pseudonym == SUPERVISOR.pseudonym
+    with app.app_context():  # no requests: one context for the whole domain test
+        load_demo(clock())
+        db.session.commit()
+        trainee = find_by_pseudonym(TRAINEE.pseudonym)
+        assert trainee.supervisor.pseudonym == SUPERVISOR.pseudonym
 
 
 def test_marked_passages_are_cut_out_of_the_text():

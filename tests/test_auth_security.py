@@ -10,7 +10,6 @@ import pyotp
 import pytest
 import redis
 from argon2 import PasswordHasher
-from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from journey import accounts, create_app, visits
@@ -24,7 +23,7 @@ from journey.config import (
 from journey.extensions import db
 from journey.models import Role, User
 
-from .conftest import PASSWORD, login
+from .conftest import PASSWORD, Actor, Client, login
 
 REDIS_URL = "redis://127.0.0.1:6379"
 COMMON = "Dit wachtwoord staat op een lijst van veelgebruikte wachtwoorden."
@@ -43,24 +42,10 @@ def refusal(response) -> str:
     return page[start : page.index("</p>", start)]
 
 
-class WorkerClient(FlaskClient):
-    """A test client of another app on the same database.
-
-    The ``app`` fixture keeps one app context open for the whole test, so its own client
-    shares ``g`` (and Flask-Login's user) between requests. A worker's requests each get
-    their own context, as in production. Every request first ends the test's own
-    transaction: on SQLite an open one would hold the worker's writes back.
-    """
-
-    def open(self, *args, **kwargs):
-        db.session.commit()
-        return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def worker(app, database_url, clock):
-    """Make another app (a gunicorn worker) on the test's database: ``worker(**config)``
-    returns its client. Two-factor is required for staff, as by default."""
+    """Make another app on the test's database, as another gunicorn worker or server:
+    ``worker(**config)`` returns its client. CSRF and two-factor are on, as by default."""
     made = []
 
     def make(**config):
@@ -70,26 +55,40 @@ def worker(app, database_url, clock):
                 "SECRET_KEY": "test-secret",
                 "DATABASE_URL": database_url,
                 "CLOCK": clock,
-                "WTF_CSRF_ENABLED": False,
                 **config,
             }
         )
-        worker_app.test_client_class = WorkerClient
+        worker_app.test_client_class = Client
         made.append(worker_app)
         return worker_app.test_client()
 
     yield make
-    db.session.commit()
     for worker_app in made:
         with worker_app.app_context():
             db.session.remove()
             db.engine.dispose()
 
 
-def as_stored(user: User) -> User:
-    """``user`` as the database has it now."""
-    db.session.expire_all()
-    return db.session.get(User, user.id)
+def as_stored(app, user: Actor) -> User:
+    """``user``'s account as the database has it now (detached, columns loaded)."""
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        db.session.expunge(stored)
+        return stored
+
+
+def change(app, user: Actor, **columns) -> None:
+    with app.app_context():
+        stored = db.session.get(User, user.id)
+        for name, value in columns.items():
+            setattr(stored, name, value)
+        db.session.commit()
+
+
+def password_step(client, user: Actor, **query):
+    """Only the first step of logging in: the pseudonym and password."""
+    data = {"pseudonym": user.pseudonym, "password": user.password}
+    return client.post("/login", data=data, query_string=query)
 
 
 def code_at(secret: str, moment: datetime) -> str:
@@ -109,47 +108,45 @@ def set_up_two_factor(client, clock) -> str:
 # --- passwords ---------------------------------------------------------------------
 
 
-def test_new_passwords_are_hashed_with_argon2id(client):
+def test_new_passwords_are_hashed_with_argon2id(app, client):
     assert register(client).status_code == 302
-    user = db.session.scalars(db.select(User)).one()
-    assert user.password_hash.startswith("$argon2id$")
-    assert accounts.verify_password(user.password_hash, PASSWORD) == (True, False)
+    with app.app_context():
+        user = db.session.scalars(db.select(User)).one()
+        assert user.password_hash.startswith("$argon2id$")
+        assert accounts.verify_password(user.password_hash, PASSWORD) == (True, False)
 
 
-def test_a_legacy_scrypt_hash_still_works_and_is_upgraded_at_login(client, make_user):
+def test_a_legacy_scrypt_hash_still_works_and_is_upgraded_at_login(app, client, make_user):
     user = make_user("Reiziger")
-    user.password_hash = generate_password_hash(PASSWORD, method="scrypt")
-    db.session.commit()
+    change(app, user, password_hash=generate_password_hash(PASSWORD, method="scrypt"))
     assert login(client, user, "niet-het-goede-wachtwoord").status_code == 422
-    assert db.session.get(User, user.id).password_hash.startswith("scrypt:")
+    assert as_stored(app, user).password_hash.startswith("scrypt:")
     assert login(client, user).status_code == 302
-    db.session.expire_all()
-    assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
+    assert as_stored(app, user).password_hash.startswith("$argon2id$")
     client.post("/logout")
     assert login(client, user).status_code == 302
 
 
-def test_a_weaker_argon2_hash_is_made_anew_at_login(client, make_user):
+def test_a_weaker_argon2_hash_is_made_anew_at_login(app, client, make_user):
     user = make_user("Reiziger")
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
-    user.password_hash = weak
-    db.session.commit()
+    change(app, user, password_hash=weak)
     assert login(client, user).status_code == 302
-    db.session.expire_all()
-    renewed = db.session.get(User, user.id).password_hash
+    renewed = as_stored(app, user).password_hash
     assert renewed != weak and renewed.startswith("$argon2id$")
     assert not PasswordHasher().check_needs_rehash(renewed)
 
 
 @pytest.mark.parametrize("password", ["wachtwoord123456", "welkomwelkom", "QWERTY123456"])
-def test_a_common_password_is_refused_and_the_pseudonym_stays(client, password):
+def test_a_common_password_is_refused_and_the_pseudonym_stays(app, client, password):
     response = register(client, password=password, confirm=password, email="z@example.org")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert COMMON in page and "Kies iets dat alleen jij bedenkt." in page
     assert 'value="Zeemeeuw"' in page and 'value="z@example.org"' in page
     assert password not in page
-    assert db.session.scalars(db.select(User)).all() == []
+    with app.app_context():
+        assert db.session.scalars(db.select(User)).all() == []
 
 
 def test_a_password_with_the_pseudonym_in_it_is_refused(client):
@@ -163,7 +160,9 @@ def test_the_password_policy():
     assert accounts.password_problem("x" * 257) == "too_long"
     assert accounts.password_problem("  Wachtwoord123 ") == "common"
     assert accounts.password_problem("een-lange-zin-over-de-zee") is None
-    assert accounts.password_problem("aaaaaaaaaaaa") is None  # no composition rules
+    assert accounts.password_problem("ketel-zomer-vlinder") is None  # no composition rules
+    assert accounts.password_problem("aaaaaaaaaaaa") == "guessable"  # but not guessable
+    assert accounts.password_problem("123456789012") == "guessable"
     assert accounts.password_problem("bij-zeemeeuw-thuis", "Zeemeeuw") == "like_pseudonym"
     assert len(accounts.common_passwords()) > 19_000
     assert {"welkom01", "wachtwoord"} <= accounts.common_passwords()
@@ -172,7 +171,7 @@ def test_the_password_policy():
 # --- lockout -----------------------------------------------------------------------
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(client, make_user, clock):
+def test_five_failures_lock_the_account_for_fifteen_minutes(app, client, make_user, clock):
     user = make_user("Reiziger")
     unknown = client.post("/login", data={"pseudonym": "Niemand", "password": PASSWORD})
     for _ in range(accounts.MAX_FAILED_LOGINS):
@@ -188,8 +187,8 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(client, make_user, c
     assert login(client, user).status_code == 422
     clock.advance(minutes=2)
     assert login(client, user).status_code == 302
-    db.session.expire_all()
-    assert (user.failed_logins, user.locked_until) == (0, None)
+    stored = as_stored(app, user)
+    assert (stored.failed_logins, stored.locked_until) == (0, None)
 
 
 def test_a_successful_login_resets_the_count(client, make_user):
@@ -254,13 +253,12 @@ def test_login_attempts_are_throttled_in_redis_across_workers(redis_worker, make
 # --- two-factor login ------------------------------------------------------------------
 
 
-def test_a_coach_must_set_up_two_factor_before_anything_else(worker, make_user, clock):
-    client = worker()
-    coach = make_user("Coach Anna", Role.COACH)
+def test_a_coach_must_set_up_two_factor_before_anything_else(app, client, make_user, clock):
+    coach = make_user("Coach Anna", Role.COACH, two_factor=False)
     assert login(client, coach).headers["Location"] == "/account/two-factor"
     assert client.get("/inbox/").headers["Location"] == "/account/two-factor"
     assert client.get("/account").headers["Location"] == "/account/two-factor"
-    autosave = client.post("/inbox/letters/1/drafts/x", json={"text": "x"})
+    autosave = client.post("/inbox/letters/1/feedback/x", json={"text": "x"})
     assert autosave.status_code == 403 and autosave.json["error"] == "two_factor_setup"
     page = client.get("/account/two-factor").get_data(as_text=True)
     with client.session_transaction() as session:
@@ -271,16 +269,14 @@ def test_a_coach_must_set_up_two_factor_before_anything_else(worker, make_user, 
     assert wrong.status_code == 422 and "Deze code klopt niet" in wrong.get_data(as_text=True)
     right = client.post("/account/two-factor", data={"code": code_at(secret, clock())})
     assert right.status_code == 302
-    assert as_stored(coach).totp_secret == secret
+    assert as_stored(app, coach).totp_secret == secret
     assert client.get("/inbox/").status_code == 200
 
 
-def test_with_two_factor_the_password_alone_does_not_log_in(worker, make_user, clock):
-    client = worker()
-    secret = pyotp.random_base32()
-    coach = make_user("Coach Anna", Role.COACH, totp_secret=secret)
-    data = {"pseudonym": coach.pseudonym, "password": PASSWORD}
-    assert client.post("/login?next=/inbox/", data=data).headers["Location"] == "/login/code"
+def test_with_two_factor_the_password_alone_does_not_log_in(client, make_user, clock):
+    coach = make_user("Coach Anna", Role.COACH)
+    secret = coach.totp_secret
+    assert password_step(client, coach, next="/inbox/").headers["Location"] == "/login/code"
     assert client.get("/inbox/").headers["Location"].startswith("/login")  # not logged in
     wrong = client.post("/login/code", data={"code": "000000"})
     assert wrong.status_code == 422 and "Deze code klopt niet" in wrong.get_data(as_text=True)
@@ -290,65 +286,64 @@ def test_with_two_factor_the_password_alone_does_not_log_in(worker, make_user, c
     assert client.get("/inbox/").status_code == 200
 
 
-def test_a_code_works_only_once(worker, make_user, clock):
-    client = worker()
-    secret = pyotp.random_base32()
-    coach = make_user("Coach Anna", Role.COACH, totp_secret=secret)
+def test_a_code_works_only_once_on_every_worker(client, worker, make_user, clock):
+    """Each worker keeps its throttle counts in memory (the default storage): the code is
+    still refused on the second, because the step it used is stored with the account."""
+    coach = make_user("Coach Anna", Role.COACH)
+    secret = coach.totp_secret
     code = code_at(secret, clock())
-    login(client, coach)
+    password_step(client, coach)
     assert client.post("/login/code", data={"code": code}).status_code == 302
-    client.post("/logout")
-    login(client, coach)
-    assert client.post("/login/code", data={"code": code}).status_code == 422
+    other = worker()  # another gunicorn worker, with a memory:// storage of its own
+    password_step(other, coach)
+    replayed = other.post("/login/code", data={"code": code})
+    assert replayed.status_code == 422 and "Deze code klopt niet" in replayed.get_data(as_text=True)
+    earlier = code_at(secret, clock() - timedelta(seconds=30))  # older than the one used
+    assert other.post("/login/code", data={"code": earlier}).status_code == 422
     clock.advance(seconds=30)
-    assert client.post("/login/code", data={"code": code_at(secret, clock())}).status_code == 302
+    assert other.post("/login/code", data={"code": code_at(secret, clock())}).status_code == 302
 
 
-def test_the_code_step_expires_and_wrong_codes_lock(worker, make_user, clock):
-    client = worker()
-    secret = pyotp.random_base32()
-    coach = make_user("Coach Anna", Role.COACH, totp_secret=secret)
-    login(client, coach)
+def test_the_code_step_expires_and_wrong_codes_lock(app, client, make_user, clock):
+    coach = make_user("Coach Anna", Role.COACH)
+    secret = coach.totp_secret
+    password_step(client, coach)
     clock.advance(minutes=6)
     late = client.post("/login/code", data={"code": code_at(secret, clock())})
     assert late.headers["Location"] == "/login"
     assert client.get("/inbox/").headers["Location"].startswith("/login")
-    login(client, coach)
+    password_step(client, coach)
     for _ in range(accounts.MAX_FAILED_LOGINS - 1):
         assert client.post("/login/code", data={"code": "000000"}).status_code == 422
     locked = client.post("/login/code", data={"code": "000000"}, follow_redirects=True)
     assert "Te veel verkeerde codes" in locked.get_data(as_text=True)
-    assert login(client, coach).status_code == 422  # locked: not even the code step
-    assert as_stored(coach).locked_until == clock() + accounts.LOCK_TIME
+    assert password_step(client, coach).status_code == 422  # locked: not even the code step
+    assert as_stored(app, coach).locked_until == clock() + accounts.LOCK_TIME
 
 
-def test_two_factor_is_optional_for_a_coachee(worker, make_user, clock):
-    client = worker()
+def test_two_factor_is_optional_for_a_coachee(app, client, make_user, clock):
     coachee = make_user("Reiziger")
     assert login(client, coachee).headers["Location"] == "/"
     assert client.get("/map").status_code == 200
     assert "Aanzetten" in client.get("/account").get_data(as_text=True)
     secret = set_up_two_factor(client, clock)
     client.post("/logout")
-    assert login(client, coachee).headers["Location"] == "/login/code"
+    assert password_step(client, coachee).headers["Location"] == "/login/code"
     clock.advance(seconds=30)
     assert client.post("/login/code", data={"code": code_at(secret, clock())}).status_code == 302
     wrong = client.post("/account/two-factor/off", data={"password": "niet-het-goede"})
     assert wrong.status_code == 422 and "Dit wachtwoord klopt niet" in wrong.get_data(as_text=True)
-    assert as_stored(coachee).totp_secret == secret
+    assert as_stored(app, coachee).totp_secret == secret
     assert client.post("/account/two-factor/off", data={"password": PASSWORD}).status_code == 302
-    assert as_stored(coachee).totp_secret is None
+    assert as_stored(app, coachee).totp_secret is None
 
 
-def test_staff_cannot_turn_two_factor_off(worker, make_user, clock):
-    client = worker()
-    secret = pyotp.random_base32()
-    admin = make_user("Beheerder", Role.ADMIN, totp_secret=secret)
+def test_staff_cannot_turn_two_factor_off(app, client, make_user):
+    admin = make_user("Beheerder", Role.ADMIN)
     login(client, admin)
-    client.post("/login/code", data={"code": code_at(secret, clock())})
     assert "Voor jouw rol is dit verplicht." in client.get("/account").get_data(as_text=True)
     client.post("/account/two-factor/off", data={"password": PASSWORD})
-    assert as_stored(admin).totp_secret == secret
+    assert as_stored(app, admin).totp_secret == admin.totp_secret
 
 
 def test_totp_steps_either_side():
@@ -366,8 +361,7 @@ def test_totp_steps_either_side():
 # --- sessions -------------------------------------------------------------------------
 
 
-def test_a_cookie_from_before_logout_is_refused(worker, make_user):
-    client = worker()
+def test_a_cookie_from_before_logout_is_refused(app, client, make_user):
     user = make_user("Reiziger")
     login(client, user)
     old_cookie = client.get_cookie("session").value
@@ -376,7 +370,20 @@ def test_a_cookie_from_before_logout_is_refused(worker, make_user):
     client.set_cookie("session", old_cookie)
     response = client.get("/map")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert as_stored(user).session_epoch == 1
+    assert as_stored(app, user).session_epoch == 1
+
+
+def test_logging_out_ends_the_session_on_another_device_at_its_next_request(app, client, make_user):
+    user = make_user("Reiziger")
+    phone = app.test_client()
+    login(client, user)
+    login(phone, user)
+    for _ in range(3):  # both in use, request after request
+        assert client.get("/map").status_code == 200
+        assert phone.get("/letters").status_code == 200
+    client.post("/logout")
+    for url in ("/letters", "/map", "/dossier"):  # not only the phone's first request
+        assert phone.get(url).headers["Location"].startswith("/login")
 
 
 def test_the_session_cookie_is_httponly_and_samesite(client, make_user):
@@ -385,14 +392,15 @@ def test_the_session_cookie_is_httponly_and_samesite(client, make_user):
 
 
 def test_an_idle_session_ends_after_an_hour_and_every_request_slides_it(
-    worker, make_user, clock, app
+    client, make_user, clock, app
 ):
-    client = worker()
     coachee = make_user("Reiziger")
-    visit = visits.visit_place(coachee, "veilige-haven", clock())
+    with app.app_context():
+        visit = visits.visit_place(db.session.get(User, coachee.id), "veilige-haven", clock())
+        db.session.commit()
+        visit_id = visit.id
     question = app.extensions["journey.world"].place("veilige-haven").questions[0]
-    db.session.commit()
-    autosave_url = f"/visits/{visit.id}/drafts/q-{question.id}"
+    autosave_url = f"/visits/{visit_id}/drafts/q-{question.id}"
     login(client, coachee)
     for _ in range(3):  # three hours, never idle for an hour
         clock.advance(minutes=59)
@@ -413,8 +421,7 @@ def test_an_idle_session_ends_after_an_hour_and_every_request_slides_it(
     assert client.post("/session/keep-alive", json={}).status_code == 401
 
 
-def test_a_session_ends_after_twelve_hours_whatever_happens(worker, make_user, clock):
-    client = worker()
+def test_a_session_ends_after_twelve_hours_whatever_happens(client, make_user, clock):
     login(client, make_user("Reiziger"))
     for _ in range(14):  # 11 h 40 min
         clock.advance(minutes=50)
@@ -445,6 +452,7 @@ def test_keep_alive_without_a_session_answers_401_json(client):
 @pytest.mark.parametrize("secret_key", [DEVELOPMENT_SECRET_KEY, ""])
 def test_production_refuses_the_development_secret_key(database_url, secret_key):
     config = {"ENV_NAME": "production", "SECRET_KEY": secret_key, "DATABASE_URL": database_url}
+    config["RATELIMIT_STORAGE_URI"] = REDIS_URL
     with pytest.raises(RuntimeError, match="JOURNEY_SECRET_KEY"):
         create_app(config)
 
@@ -458,7 +466,7 @@ def test_journey_env_production_is_read_from_the_environment(database_url, monke
 
 def test_production_makes_cookies_secure():
     config = {key: f"a-real-{key.lower()}" for key, _ in SECRETS_REQUIRED_IN_PRODUCTION}
-    config |= {"ENV_NAME": "production", "IDLE_MINUTES": 30}
+    config |= {"ENV_NAME": "production", "IDLE_MINUTES": 30, "RATELIMIT_STORAGE_URI": REDIS_URL}
     apply_environment(config)
     assert config["SESSION_COOKIE_SECURE"] and config["REMEMBER_COOKIE_SECURE"]
     assert config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=30)

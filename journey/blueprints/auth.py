@@ -43,7 +43,7 @@ from ..forms import (
 )
 from ..models import User
 from ..throttles import login_throttle, registration_throttle
-from ..web import now, wants_json
+from ..web import now, reads_json, wants_json
 
 bp = Blueprint("auth", __name__)
 
@@ -236,6 +236,7 @@ def logout():
 
 
 @bp.route("/session/keep-alive", methods=["POST"])
+@reads_json
 @login_required
 def keep_alive():
     """A fetch from the idle warning: the request itself keeps the session going."""

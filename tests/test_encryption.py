@@ -24,14 +24,20 @@ from journey.models import (
     FeedbackPart,
     Letter,
     LetterKind,
+    PracticeAttempt,
+    PracticeComment,
+    PracticePart,
+    User,
     Visit,
     render_migration_item,
 )
 
 from .conftest import login
 
-# every column that holds a text a person wrote
-COLUMNS = [
+# Every column that holds a text a person wrote or a secret, as the models declare them.
+COLUMNS = crypto.encrypted_columns(db.metadata)
+# The columns the first data migration encrypted (the written texts of that time).
+FIRST_ENCRYPTED = [
     ("answers", "text"),
     ("visits", "note"),
     ("letters", "body"),
@@ -41,57 +47,94 @@ COLUMNS = [
 BEFORE_ENCRYPTION = "315c3eb83186"  # the revision before the data migration
 
 
+def test_the_encrypted_columns_come_from_the_models():
+    assert set(FIRST_ENCRYPTED) < set(COLUMNS)
+    assert {
+        ("users", "totp_secret"),
+        ("practice_parts", "text"),
+        ("practice_comments", "passage"),
+        ("practice_comments", "body"),
+    } <= set(COLUMNS)
+
+
 @pytest.fixture
 def coachee(make_user, coach):
     return make_user("Reiziger", coach=coach)
 
 
 def raw_values(table: str, column: str) -> list[str | None]:
-    """The values exactly as the database holds them (plain SQL, no column type)."""
+    """The values exactly as the database holds them (plain SQL, no column type); call in
+    an app context."""
     query = sa.select(sa.column(column)).select_from(sa.table(table))
     return list(db.session.execute(query).scalars())
+
+
+def raw(app, columns=COLUMNS) -> dict[tuple[str, str], list[str | None]]:
+    with app.app_context():
+        return {column: raw_values(*column) for column in columns}
 
 
 def use_keys(app, *keys: str) -> None:
     """Give the running app other keys, as a restart with a new ENCRYPTION_KEYS would."""
     app.config["ENCRYPTION_KEYS"] = ",".join(keys)
     crypto.init_app(app)
-    db.session.expire_all()
 
 
 def run(app, *args: str):
     return CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app))
 
 
-def write_every_kind_of_text(coachee, coach, now, text: str) -> None:
-    """One value in each encrypted column, written through the models."""
-    visit = Visit(coachee=coachee, place_id="veilige-haven", started_at=now, note=f"notitie {text}")
-    answer = Answer(visit=visit, question_id="thuis", text=f"antwoord {text}", updated_at=now)
-    letter = Letter(
-        coachee=coachee,
-        coach=coach,
-        kind=LetterKind.FREE,
-        body=f"brief {text}",
-        note=f"briefnotitie {text}",
-        created_at=now,
-        sent_at=now,
-    )
-    feedback = Feedback(letter=letter, coach=coach, frame_id="cirkel", started_at=now)
-    part = FeedbackPart(feedback=feedback, key="s-openen", text=f"feedback {text}", updated_at=now)
-    db.session.add_all([visit, answer, letter, feedback, part])
-    db.session.commit()
+def write_every_kind_of_text(app, coachee, coach, now, text: str) -> None:
+    """One value in each encrypted column (``COLUMNS``), written through the models; a
+    test fails when the models gain an encrypted column that this does not fill."""
+    with app.app_context():
+        coachee, coach = db.session.get(User, coachee.id), db.session.get(User, coach.id)
+        visit = Visit(
+            coachee=coachee, place_id="veilige-haven", started_at=now, note=f"notitie {text}"
+        )
+        answer = Answer(visit=visit, question_id="thuis", text=f"antwoord {text}", updated_at=now)
+        letter = Letter(
+            coachee=coachee,
+            coach=coach,
+            kind=LetterKind.FREE,
+            body=f"brief {text}",
+            note=f"briefnotitie {text}",
+            created_at=now,
+            sent_at=now,
+        )
+        feedback = Feedback(letter=letter, coach=coach, frame_id="cirkel", started_at=now)
+        part = FeedbackPart(
+            feedback=feedback, key="s-openen", text=f"feedback {text}", updated_at=now
+        )
+        number = db.session.scalar(sa.select(sa.func.count(PracticeAttempt.id))) + 1
+        attempt = PracticeAttempt(
+            trainee=coach, sample_id="s", number=number, frame_id="cirkel", started_at=now
+        )
+        practice = PracticePart(
+            attempt=attempt, key="s-openen", text=f"oefening {text}", updated_at=now
+        )
+        comment = PracticeComment(
+            attempt=attempt, passage=f"passage {text}", body=f"opmerking {text}", created_at=now
+        )
+        coach.totp_secret = f"GEHEIM{text}"
+        db.session.add_all([visit, answer, letter, feedback, part, attempt, practice, comment])
+        db.session.commit()
 
 
-def test_no_written_text_is_stored_readable(
-    app, client, coach, coachee, world, frame, database_url
+def test_no_written_text_or_secret_is_stored_readable(
+    app, client, coach, coachee, world, frame, database_url, clock
 ):
     canary = f"kanarie-{uuid.uuid4()}"
     draft_place, sent_place = world.place("veilige-haven"), world.place("uitkijktoren")
     login(client, coachee)
 
+    def one(query):
+        with app.app_context():
+            return db.session.scalar(query)
+
     # an answer draft and a note, autosaved
     client.get(f"/places/{draft_place.id}")
-    visit_id = db.session.scalar(sa.select(Visit.id).where(Visit.place_id == draft_place.id))
+    visit_id = one(sa.select(Visit.id).where(Visit.place_id == draft_place.id))
     drafts = f"/visits/{visit_id}/drafts"
     question = draft_place.questions[0]
     saved = client.post(f"{drafts}/q-{question.id}", json={"text": f"antwoord {canary}"})
@@ -100,7 +143,7 @@ def test_no_written_text_is_stored_readable(
 
     # a sent place letter with its note
     client.get(f"/places/{sent_place.id}")
-    sent_visit_id = db.session.scalar(sa.select(Visit.id).where(Visit.place_id == sent_place.id))
+    sent_visit_id = one(sa.select(Visit.id).where(Visit.place_id == sent_place.id))
     sent_question = sent_place.questions[0]
     sent = client.post(
         f"/visits/{sent_visit_id}",
@@ -112,11 +155,11 @@ def test_no_written_text_is_stored_readable(
         },
     )
     assert sent.status_code == 302, sent.get_data(as_text=True)
-    letter_id = db.session.scalar(sa.select(Letter.id).where(Letter.visit_id == sent_visit_id))
+    letter_id = one(sa.select(Letter.id).where(Letter.visit_id == sent_visit_id))
 
     # a free letter draft
     client.get("/letters/new")
-    free_id = db.session.scalar(sa.select(Letter.id).where(Letter.kind == LetterKind.FREE))
+    free_id = one(sa.select(Letter.id).where(Letter.kind == LetterKind.FREE))
     saved = client.post(f"/letters/{free_id}/drafts/body", json={"text": f"vrije brief {canary}"})
     assert saved.status_code == 200, saved.get_data(as_text=True)
 
@@ -129,7 +172,6 @@ def test_no_written_text_is_stored_readable(
     client.post("/logout")
 
     # the coach: a feedback section, a comment on an answer, a free letter to the coachee
-    app.config["TWO_FACTOR_REQUIRED_ROLES"] = ()  # two-factor login is tested elsewhere
     login(client, coach)
     feedback = f"/inbox/letters/{letter_id}/feedback"
     section = frame.sections[0]
@@ -143,94 +185,119 @@ def test_no_written_text_is_stored_readable(
     assert written.status_code == 302, written.get_data(as_text=True)
     inbox_page = client.get(f"/inbox/letters/{letter_id}").get_data(as_text=True)
     assert f"sectie {canary}" in inbox_page and f"opmerking {canary}" in inbox_page
-    db.session.commit()
+    client.post("/logout")
+    # the columns no page of a coachee or coach fills (practice work, two-factor secrets)
+    write_every_kind_of_text(app, coachee, coach, clock(), canary)
 
     # every column holds the canary, encrypted: never readable, always decryptable
-    ring, needle = crypto.keyring(), canary.encode("utf-8")
-    for table, column in COLUMNS:
-        values = [value for value in raw_values(table, column) if value is not None]
+    with app.app_context():
+        ring = crypto.keyring()
+    needle = canary.encode("utf-8")
+    for (table, column), stored in raw(app).items():
+        values = [value for value in stored if value is not None]
         assert values, (table, column)
         assert not any(canary in value for value in values), (table, column)
         assert any(canary in ring.decrypt(value) for value in values), (table, column)
-    db.session.commit()
 
     if database_url.startswith("sqlite"):
         path = Path(database_url.removeprefix("sqlite:///"))
         files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
         for connected in (True, False):
             if not connected:  # the last connection checkpoints the log into the file
-                db.session.remove()
-                db.engine.dispose()
+                with app.app_context():
+                    db.engine.dispose()
             stored = [file.read_bytes() for file in files if file.exists()]
             assert any(b"Reiziger" in content for content in stored)  # the scan sees plain text
             assert not any(needle in content for content in stored), connected
 
 
 def test_empty_texts_are_stored_encrypted_too(app, coachee, clock):
-    visit = Visit(coachee=coachee, place_id="uitkijktoren", started_at=clock())  # note: default ""
-    db.session.add(Answer(visit=visit, question_id="leeg", text="", updated_at=clock()))
-    db.session.commit()
-    for table, column in [("visits", "note"), ("answers", "text")]:
-        [value] = raw_values(table, column)
-        assert value and crypto.keyring().decrypt(value) == ""
-    db.session.expire_all()
-    assert db.session.get(Visit, visit.id).note == ""
+    with app.app_context():
+        user = db.session.get(User, coachee.id)
+        visit = Visit(coachee=user, place_id="uitkijktoren", started_at=clock())  # note: ""
+        db.session.add(Answer(visit=visit, question_id="leeg", text="", updated_at=clock()))
+        db.session.commit()
+        visit_id = visit.id
+    with app.app_context():
+        for table, column in [("visits", "note"), ("answers", "text")]:
+            [value] = raw_values(table, column)
+            assert value and crypto.keyring().decrypt(value) == ""
+        assert db.session.get(Visit, visit_id).note == ""
+
+
+def test_a_two_factor_secret_is_not_readable_in_the_database(app, make_user, database_url):
+    coach = make_user("Coach Anna", "coach")  # make_user turns two-factor on for a coach
+    with app.app_context():
+        [stored] = [value for value in raw_values("users", "totp_secret") if value]
+        assert coach.totp_secret not in stored
+        assert crypto.keyring().decrypt(stored) == coach.totp_secret
+        assert db.session.get(User, coach.id).totp_secret == coach.totp_secret
+        db.engine.dispose()  # SQLite: the log goes into the file
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        for file in (path, Path(f"{path}-wal")):
+            if file.exists():
+                assert coach.totp_secret.encode() not in file.read_bytes(), file
 
 
 def test_rotate_key_rewrites_every_value_with_the_first_key(
     app, coachee, coach, clock, monkeypatch
 ):
     monkeypatch.setattr(crypto, "BATCH_SIZE", 2)  # several batches per table
-    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-    use_keys(app, old)
+    old, new = app.config["ENCRYPTION_KEYS"], Fernet.generate_key().decode()
     for number in range(3):
-        write_every_kind_of_text(coachee, coach, clock(), f"tekst {number}")
+        write_every_kind_of_text(app, coachee, coach, clock(), f"tekst {number}")
+    under_old = sum(1 for values in raw(app).values() for value in values if value is not None)
+    assert under_old >= 3 * (len(COLUMNS) - 1)  # every column, the secret in one row
 
     use_keys(app, new, old)
-    visit = db.session.scalars(sa.select(Visit)).first()
-    db.session.add(Answer(visit=visit, question_id="nieuw", text="al nieuw", updated_at=clock()))
-    db.session.commit()  # written with the new key: nothing to rotate
+    with app.app_context():
+        visit = db.session.scalars(sa.select(Visit)).first()
+        db.session.add(
+            Answer(visit=visit, question_id="nieuw", text="al nieuw", updated_at=clock())
+        )
+        db.session.commit()  # written with the new key: nothing to rotate
 
     first = run(app, "rotate-key")
     assert first.exit_code == 0, first.output
-    assert "15 value(s) re-encrypted" in first.output
+    assert f"{under_old} value(s) re-encrypted" in first.output
     only_new = MultiFernet([Fernet(new)])
-    for table, column in COLUMNS:
-        for value in raw_values(table, column):
-            only_new.decrypt(value.encode())
-    db.session.commit()
+    for values in raw(app).values():
+        for value in values:
+            if value is not None:
+                only_new.decrypt(value.encode())
 
     second = run(app, "rotate-key")
     assert second.exit_code == 0, second.output
     assert "0 value(s) re-encrypted" in second.output
 
     use_keys(app, new)  # the old key is gone
-    texts = sorted(db.session.scalars(sa.select(Answer.text)))
-    assert texts == ["al nieuw", "antwoord tekst 0", "antwoord tekst 1", "antwoord tekst 2"]
-    assert len(db.session.scalars(sa.select(FeedbackPart.text)).all()) == 3
+    with app.app_context():
+        texts = sorted(db.session.scalars(sa.select(Answer.text)))
+        assert texts == ["al nieuw", "antwoord tekst 0", "antwoord tekst 1", "antwoord tekst 2"]
+        assert len(db.session.scalars(sa.select(PracticeComment.body)).all()) == 3
+        assert db.session.get(User, coach.id).totp_secret == "GEHEIMtekst 2"
 
 
 def test_rotate_key_changes_nothing_when_a_value_cannot_be_decrypted(app, coachee, coach, clock):
-    old = Fernet.generate_key().decode()
-    use_keys(app, old)
-    write_every_kind_of_text(coachee, coach, clock(), "geheim")
-    before = {column: raw_values(*column) for column in COLUMNS}
-    db.session.commit()
+    write_every_kind_of_text(app, coachee, coach, clock(), "geheim")
+    before = raw(app)
 
     use_keys(app, Fernet.generate_key().decode())  # the old key was dropped too soon
     result = run(app, "rotate-key")
     assert result.exit_code == 1
     assert "cannot be decrypted with any key in ENCRYPTION_KEYS" in result.output
     assert "row 1" in result.output and "Nothing was changed" in result.output
-    assert {column: raw_values(*column) for column in COLUMNS} == before
+    assert raw(app) == before
 
 
 def test_a_wrong_key_gives_a_clear_error(app, coachee, coach, clock):
-    write_every_kind_of_text(coachee, coach, clock(), "geheim")
+    write_every_kind_of_text(app, coachee, coach, clock(), "geheim")
     use_keys(app, Fernet.generate_key().decode())
-    with pytest.raises(UndecryptableText, match="cannot be decrypted with any key in ENCRYPTI"):
-        db.session.scalars(sa.select(Answer)).all()
-    db.session.rollback()
+    with app.app_context():
+        with pytest.raises(UndecryptableText, match="cannot be decrypted with any key in ENC"):
+            db.session.scalars(sa.select(Answer)).all()
+        db.session.rollback()
 
 
 def test_unusable_keys_stop_the_app_with_a_clear_error():
@@ -251,13 +318,20 @@ def test_migrations_write_encrypted_text_as_plain_text():
 
 def test_the_migration_encrypts_plain_texts_and_the_downgrade_decrypts(app, coachee, coach, clock):
     canary = f"kanarie-{uuid.uuid4()}"
-    write_every_kind_of_text(coachee, coach, clock(), canary)
-    visit_id = db.session.scalar(sa.select(Visit.id))
-    db.session.remove()
+    write_every_kind_of_text(app, coachee, coach, clock(), canary)
+    with app.app_context():
+        visit_id = db.session.scalar(sa.select(Visit.id))
+    with app.app_context():
+        _migrate_down_and_up(app, canary, visit_id, clock)
 
+
+def _migrate_down_and_up(app, canary: str, visit_id: int, clock) -> None:
+    """Downgrade to before encryption, add plain rows, upgrade: in one app context, with
+    no session transaction open while a migration runs."""
     flask_migrate.downgrade(revision=BEFORE_ENCRYPTION)
-    for table, column in COLUMNS:  # the downgrade left the texts readable
+    for table, column in FIRST_ENCRYPTED:  # the downgrade left the texts readable
         assert any(canary in value for value in raw_values(table, column)), (table, column)
+    db.session.remove()
     answers = sa.table(
         "answers",
         sa.column("visit_id"),
@@ -276,7 +350,7 @@ def test_the_migration_encrypts_plain_texts_and_the_downgrade_decrypts(app, coac
     db.session.remove()
 
     flask_migrate.upgrade()
-    for table, column in COLUMNS:
+    for table, column in FIRST_ENCRYPTED:
         values = raw_values(table, column)
         assert values and all(values), (table, column)  # empty texts are encrypted too
         assert not any(canary in value for value in values), (table, column)
@@ -288,14 +362,15 @@ def test_the_migration_encrypts_plain_texts_and_the_downgrade_decrypts(app, coac
         "leeg": "",
     }
     assert db.session.scalar(sa.select(Letter.body)) == f"brief {canary}"
+    db.session.remove()
 
 
 def test_no_backup_holds_a_written_text_readable(
     app, coachee, coach, clock, database_url, tmp_path
 ):
     canary = f"kanarie-{uuid.uuid4()}"
-    write_every_kind_of_text(coachee, coach, clock(), canary)
-    pseudonym = coachee.pseudonym.encode()  # read now: the command ends this session
+    write_every_kind_of_text(app, coachee, coach, clock(), canary)
+    pseudonym = coachee.pseudonym.encode()
     target = tmp_path / "journey.backup"
     result = run(app, "backup", str(target))
     assert result.exit_code == 0, result.output

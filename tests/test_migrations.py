@@ -7,6 +7,6 @@ from journey.extensions import db
 
 
 def test_migrations_match_the_models(app):
-    with db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []

@@ -22,7 +22,7 @@ from journey import free_letters, inbox, practice, visits
 from journey.extensions import db
 from journey.models import Role, User
 
-from .conftest import login
+from .conftest import Actor, login
 
 PLACE, DRAFT_PLACE = "veilige-haven", "stille-vijver"
 
@@ -67,7 +67,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.account": row(200),
     "auth.login_code": row(302),  # no password was just accepted: back to /login
     "auth.keep_alive": row(200, anonymous=NO_SESSION),
-    "auth.two_factor_setup": row(200),  # nobody has it on here (conftest: required for none)
+    # staff who must use two-factor have it on already: on to /account; others may set it up
+    "auth.two_factor_setup": row(200, coaches=302, supervisor=302, admin=302),
     "auth.two_factor_off": row(302),  # it is off: back to /account
     # the coachee's journey
     "journey.world_map": row(coachees=200),
@@ -215,11 +216,11 @@ SKIPPED = {"static"}
 
 @dataclass
 class Cast:
-    users: dict[str, User]
+    users: dict[str, Actor]
     values: dict[str, object]
 
 
-def sign_in(client, user: User) -> None:
+def sign_in(client, user: Actor) -> None:
     """Log ``user`` in through the login form (conftest's ``login``) and check it worked."""
     response = login(client, user)
     assert response.status_code == 302, f"could not log in as {user.pseudonym}"
@@ -229,7 +230,8 @@ def sign_in(client, user: User) -> None:
 
 def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dict[str, object]:
     """One coachee's things: a sent place letter with sent feedback, a waiting free letter,
-    a free-letter draft, a draft visit with an answer, a coach's letter; the coach's absence."""
+    a free-letter draft, a draft visit with an answer, a coach's letter; the coach's absence.
+    Runs in the caller's app context."""
     place, draft_place = world.place(PLACE), world.place(DRAFT_PLACE)
     sent_visit = visits.visit_place(coachee, PLACE, clock())
     letter = visits.send_letter(
@@ -247,7 +249,7 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
     coach_letter = free_letters.write_to_coachee(coach, coachee, "Hoe gaat het nu?", clock())
     later = clock() + timedelta(days=30)
     absence = inbox.add_absence(coach, later, later + timedelta(days=1), None)
-    db.session.commit()
+    db.session.flush()
     return {
         f"{side}.coachee": coachee.id,
         f"{side}.letter": letter.id,
@@ -270,44 +272,48 @@ def cast(app, make_user, clock) -> Cast:
     world, frame = app.extensions["journey.world"], app.extensions["journey.frames"].default
     coach_a = make_user("Coach Anna", Role.COACH)
     coach_b = make_user("Coach Bram", Role.COACH)
+    supervisor = make_user("Supervisor Sam", Role.SUPERVISOR)
     users = {
         "coachee_a": make_user("Reiziger A", coach=coach_a),
         "coachee_b": make_user("Reiziger B", coach=coach_b),
         "coach_a": coach_a,
         "coach_b": coach_b,
-        "trainee": make_user("Leerling Lot", Role.TRAINEE),
-        "supervisor": make_user("Supervisor Sam", Role.SUPERVISOR),
+        "trainee": make_user("Leerling Lot", Role.TRAINEE, supervisor=supervisor),
+        "supervisor": supervisor,
         "admin": make_user("Beheerder Bo", Role.ADMIN),
     }
+    pool = make_user("Reiziger Pool")  # no coach: the shared pool
+    other_supervisor = make_user("Supervisor Siem", Role.SUPERVISOR)
+    other = make_user("Leerling Olaf", Role.TRAINEE, supervisor=other_supervisor)
     values: dict[str, object] = {name: user.id for name, user in users.items()}
     values |= {"missing": 999_999, "missing.place": "nergens", "fmt.json": "json"}
     values |= {"fmt.docx": "docx"}
-    for side in ("a", "b"):
-        coachee, coach = users[f"coachee_{side}"], users[f"coach_{side}"]
-        values |= a_journey(side, coachee, coach, world, frame, clock)
-    pool = make_user("Reiziger Pool")  # no coach: the shared pool
-    pool_visit = visits.visit_place(pool, PLACE, clock())
-    answer = {world.place(PLACE).questions[0].id: "Zonder coach."}
-    values["pool.letter"] = visits.send_letter(pool_visit, answer, None, "", clock(), 48).id
-    values["pool.coachee"] = pool.id
-    values |= practice_work(app, users, make_user, clock)
-    db.session.commit()
+    with app.app_context():  # the cast's things, written before any request
+        for side in ("a", "b"):
+            coachee, coach = (
+                db.session.get(User, users[f"{r}_{side}"].id) for r in ("coachee", "coach")
+            )
+            values |= a_journey(side, coachee, coach, world, frame, clock)
+        pool_visit = visits.visit_place(db.session.get(User, pool.id), PLACE, clock())
+        answer = {world.place(PLACE).questions[0].id: "Zonder coach."}
+        values["pool.letter"] = visits.send_letter(pool_visit, answer, None, "", clock(), 48).id
+        values["pool.coachee"] = pool.id
+        values |= practice_work(app, users["trainee"], other, clock)
+        db.session.commit()
     return Cast(users, values)
 
 
-def practice_work(app, users: dict[str, User], make_user, clock) -> dict[str, object]:
+def practice_work(app, trainee: Actor, other: Actor, clock) -> dict[str, object]:
     """The trainee (supervised by the supervisor) handed in an answer to one sample and
-    has a draft at another; another trainee, with another supervisor, handed one in too."""
+    has a draft at another; another trainee, with another supervisor, handed one in too.
+    Runs in the caller's app context."""
     frame = app.extensions["journey.frames"].default
     first, second = app.extensions["journey.samples"].samples[:2]
-    trainee = users["trainee"]
-    trainee.supervisor = users["supervisor"]
+    trainee, other = db.session.get(User, trainee.id), db.session.get(User, other.id)
     handed_in = practice.start_attempt(trainee, first, frame, clock())
     practice.submit(handed_in, {"s-openen": "Wat een mooie brief."}, [], clock())
     draft = practice.start_attempt(trainee, second, frame, clock())
     practice.save_part(draft, "s-openen", "Een begin.", clock())
-    other = make_user("Leerling Olaf", Role.TRAINEE)
-    other.supervisor = make_user("Supervisor Siem", Role.SUPERVISOR)
     elsewhere = practice.start_attempt(other, first, frame, clock())
     practice.submit(elsewhere, {"s-openen": "Dank je."}, [], clock())
     return {
@@ -380,7 +386,6 @@ def check(app, client, rule, cast: Cast, expected: dict[str, int], actor: str, o
     try:
         response = send(client, rule.endpoint, method, url)
     except Exception as error:  # the app raised: report it with the rest
-        db.session.rollback()
         got = f"an exception, {type(error).__name__}: {error}"
         return Outcome(rule.endpoint, method, url, expected[actor], got)
     got: int | str = response.status_code
@@ -394,7 +399,7 @@ def check(app, client, rule, cast: Cast, expected: dict[str, int], actor: str, o
     return Outcome(rule.endpoint, method, url, expected[actor], got)
 
 
-def signed_in_as(client, user: User | None) -> None:
+def signed_in_as(client, user: Actor | None) -> None:
     """Make sure the client is (still) signed in as ``user``; a POST /logout ends it."""
     if user is None:
         return

@@ -342,11 +342,16 @@ def _quote(text: str) -> str:
 
 
 def _md_text(text: str) -> str:
-    """``text`` as Markdown that shows exactly these characters and never becomes markup
-    a viewer acts on: HTML (``<img src=...>``) is escaped as entities, and the brackets
-    of links, images and link definitions (``![x](https://...)``) with backslashes."""
-    escaped = html.escape(text.replace("\\", "\\\\"), quote=False)
-    return escaped.replace("[", "\\[").replace("]", "\\]")
+    """``text`` as Markdown that a viewer shows as exactly these characters and never turns
+    into markup: HTML (``<img src=...>``) is escaped as entities; emphasis, code, links
+    and images (``![x](https://...)``) with backslashes, and so are the marks that would
+    start a heading or a list at the start of a line."""
+    escaped = html.escape(_MD_INLINE.sub(r"\\\1", text), quote=False)
+    return _MD_LINE_START.sub(r"\1\2\\\3", escaped)
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]])")
+_MD_LINE_START = re.compile(r"^([ \t]*)(\d*)([#+=-]|(?<=\d)[.)])", re.MULTILINE)
 
 
 # Names shared by the page, the PDF and the Markdown

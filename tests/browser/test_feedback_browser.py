@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from journey import visits
-from journey.accounts import create_account
 from journey.extensions import db
-from journey.models import FeedbackPart, Role
+from journey.models import FeedbackPart, Role, User
 
 from .conftest import LiveServer
 from .test_drafts_browser import WAIT, journey_keys, log_in
@@ -23,12 +22,11 @@ MORE = " Je schrijft heel precies over de keukentafel."
 
 def a_letter_for_a_coach(server: LiveServer) -> int:
     """A coach 'Coach Anna' and a letter to her from her coachee; returns the letter id."""
+    coach_id = server.create_user("Coach Anna", Role.COACH)
+    coachee_id = server.create_user("Reiziger", Role.COACHEE, coach_id=coach_id)
     with server.app.app_context():
         now = datetime.now(UTC)
-        coach = create_account("Coach Anna", "een-lang-genoeg-wachtwoord", Role.COACH, now)
-        coachee = create_account(
-            "Reiziger", "een-lang-genoeg-wachtwoord", Role.COACHEE, now, coach=coach
-        )
+        coachee = db.session.get(User, coachee_id)
         visit = visits.visit_place(coachee, "veilige-haven", now)
         question = server.first_question("veilige-haven")
         letter = visits.send_letter(

@@ -13,11 +13,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from journey import practice
-from journey.accounts import create_account
 from journey.extensions import db
 from journey.models import Role, User
 
-from .conftest import PASSWORD, LiveServer
+from .conftest import LiveServer
 from .test_drafts_browser import WAIT, log_in
 
 pytestmark = pytest.mark.browser
@@ -32,11 +31,10 @@ REMARK = "Mooi concreet benoemd."
 
 
 def a_trainee_with_a_supervisor(server: LiveServer) -> None:
+    supervisor_id = server.create_user(SUPERVISOR, Role.SUPERVISOR)
+    trainee_id = server.create_user(TRAINEE, Role.TRAINEE)
     with server.app.app_context():
-        now = datetime.now(UTC)
-        supervisor = create_account(SUPERVISOR, PASSWORD, Role.SUPERVISOR, now)
-        trainee = create_account(TRAINEE, PASSWORD, Role.TRAINEE, now)
-        trainee.supervisor = supervisor
+        db.session.get(User, trainee_id).supervisor_id = supervisor_id
         db.session.commit()
         db.session.remove()
 

@@ -67,10 +67,11 @@ def test_demo_creates_one_account_per_role_once(app):
         assert account.pseudonym in first.output and account.password in first.output
     assert first.output.count("(created)") == len(DEMO_ACCOUNTS)
     assert second.output.count("(exists)") == len(DEMO_ACCOUNTS)
-    users = db.session.scalars(db.select(User)).all()
-    assert sorted(u.role for u in users) == sorted(a.role for a in DEMO_ACCOUNTS)
-    coachee = next(u for u in users if u.role == Role.COACHEE)
-    assert coachee.coach is not None and coachee.coach.role == Role.COACH
+    with app.app_context():
+        users = db.session.scalars(db.select(User)).all()
+        assert sorted(u.role for u in users) == sorted(a.role for a in DEMO_ACCOUNTS)
+        coachee = next(u for u in users if u.role == Role.COACHEE)
+        assert coachee.coach is not None and coachee.coach.role == Role.COACH
 
 
 def test_demo_logins_work(app):

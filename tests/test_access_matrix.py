@@ -69,7 +69,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.keep_alive": row(200, anonymous=NO_SESSION),
     # staff who must use two-factor have it on already: on to /account; others may set it up
     "auth.two_factor_setup": row(200, coaches=302, supervisor=302, admin=302),
-    "auth.two_factor_off": row(302),  # it is off: back to /account
+    # it is off, or required for staff: back to /account
+    "auth.two_factor_off": row(302),
     # the coachee's journey
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A
@@ -214,8 +215,10 @@ LAST = ("inbox.close_trajectory", "auth.logout")  # they change what comes after
 SKIPPED = {"static"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cast:
+    """Who acts (Actors) and the ids and plain values of their things: no database rows."""
+
     users: dict[str, Actor]
     values: dict[str, object]
 

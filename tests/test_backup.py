@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import has_app_context
 from flask.cli import ScriptInfo
 
 from journey import backup, visits
@@ -20,9 +21,12 @@ from journey.models import Answer, Letter, Role, User, Visit
 
 @pytest.fixture
 def run(app):
-    """Run a ``journey`` command against the test app."""
+    """Run a ``journey`` command against the test app, as its own process would: in an app
+    context of its own, while the test holds none (on SQLite an open transaction of the
+    test would hold the write lock the whole time)."""
 
     def invoke(*args: str):
+        assert not has_app_context(), "the test must not hold an app context during a command"
         return CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app))
 
     return invoke

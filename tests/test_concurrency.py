@@ -7,6 +7,11 @@ each save longer than the one before. Every save must succeed, and afterwards ev
 answer must hold the last text sent for it, with one version per save. Then two
 "tabs" per coachee save one answer at the same time: each save must get its own
 version, and the answer must hold the text of the last one.
+
+The test's own app (the ``app`` fixture, on the same database) writes the accounts
+before gunicorn starts and reads the answers after it stopped, each time in an app
+context of its own; while gunicorn writes, the test holds no app context, no
+transaction and no open connection (on SQLite every transaction takes the write lock).
 """
 
 from __future__ import annotations
@@ -24,18 +29,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 
 import pytest
 
-from journey import create_app
-from journey.accounts import create_account
 from journey.config import PROJECT_ROOT
 from journey.extensions import db
-from journey.models import Answer, Role, User, Visit
+from journey.models import Answer, User, Visit
 
-PASSWORD = "een-lang-genoeg-wachtwoord"
+from .conftest import PASSWORD
+
 HOST = "127.0.0.1"
 WORKERS = 4
 COACHEES = 4
@@ -46,7 +49,6 @@ SAVES_PER_TAB = 20
 REQUEST_TIMEOUT = 30
 START_TIMEOUT = 30
 LOAD_TIMEOUT = 60
-SECRET_KEY = "load-test-secret"
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -60,16 +62,18 @@ def _free_port() -> int:
 
 
 class Gunicorn:
-    """Real gunicorn serving ``journey:create_app()`` on a loopback port."""
+    """Real gunicorn serving ``journey:create_app()`` on a loopback port, with the
+    database, secret key and encryption keys of ``app``."""
 
-    def __init__(self, database_url: str, log_path):
+    def __init__(self, app, log_path):
         self.port = _free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log_path = log_path
         env = {
             **os.environ,
-            "JOURNEY_DATABASE_URL": database_url,
-            "JOURNEY_SECRET_KEY": SECRET_KEY,
+            "JOURNEY_DATABASE_URL": app.config["DATABASE_URL"],
+            "JOURNEY_SECRET_KEY": app.secret_key,
+            "JOURNEY_ENCRYPTION_KEYS": app.config["ENCRYPTION_KEYS"],
         }
         command = [
             sys.executable,
@@ -176,30 +180,22 @@ def _text(pseudonym: str, question_id: str, number: int) -> str:
     return f"{pseudonym} over {question_id}, bewaring {number}: " + "verder schrijven " * number
 
 
-def _create_coachees(database_url: str) -> list[str]:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+def _close_connections(app) -> None:
+    """Close every pooled connection of ``app``: the test keeps none open while gunicorn
+    writes (it opens a new one when it reads again)."""
     with app.app_context():
-        names = [f"Belast {n}" for n in range(COACHEES)]
-        for name in names:
-            create_account(name, PASSWORD, Role.COACHEE, datetime.now(UTC))
-        db.session.commit()
-        db.session.remove()
         db.engine.dispose()
-    return names
 
 
-def _stored_answers(database_url: str) -> dict[tuple[str, int, str], tuple[str, int]]:
-    """(pseudonym, visit id, question id) -> (text, version), read through the app."""
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+def _stored_answers(app) -> dict[tuple[str, int, str], tuple[str, int]]:
+    """(pseudonym, visit id, question id) -> (text, version): plain values, read through
+    the app in an app context of their own."""
     with app.app_context():
         query = db.select(User.pseudonym, Visit.id, Answer).join(Visit.coachee).join(Visit.answers)
-        stored = {
+        return {
             (name, visit_id, answer.question_id): (answer.text, answer.version)
             for name, visit_id, answer in db.session.execute(query)
         }
-        db.session.remove()
-        db.engine.dispose()
-    return stored
 
 
 def _run_together(jobs: list, write) -> dict:
@@ -224,14 +220,14 @@ def _failures(results: dict) -> list:
     ]
 
 
-def test_concurrent_autosaves_lose_nothing(database_url, tmp_path):
-    world = create_app({"TESTING": True, "DATABASE_URL": database_url}).extensions["journey.world"]
+def test_concurrent_autosaves_lose_nothing(app, make_user, world, tmp_path):
     place = next(p for p in world.places if len(p.questions) > THREADS_PER_COACHEE)
     questions = [q.id for q in place.questions[:THREADS_PER_COACHEE]]
     shared = place.questions[THREADS_PER_COACHEE].id  # written from two "tabs" at once
-    names = _create_coachees(database_url)
+    names = [make_user(f"Belast {n}").pseudonym for n in range(COACHEES)]
+    _close_connections(app)
 
-    server = Gunicorn(database_url, tmp_path / "gunicorn.log")
+    server = Gunicorn(app, tmp_path / "gunicorn.log")
     try:
         server.wait_until_ready()
         browsers, visits = {}, {}
@@ -268,7 +264,7 @@ def test_concurrent_autosaves_lose_nothing(database_url, tmp_path):
     for job, answers in results.items():
         versions = [body["version"] for _status, body in answers]
         assert versions == list(range(1, SAVES_PER_THREAD + 1)), job
-    stored = _stored_answers(database_url)
+    stored = _stored_answers(app)
     for name, question_id in jobs:
         text, version = stored[(name, visits[name], question_id)]
         assert text == _text(name, question_id, SAVES_PER_THREAD), (name, question_id)

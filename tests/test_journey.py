@@ -11,9 +11,7 @@ import pytest
 from journey.extensions import db
 from journey.models import Answer, Letter, Role, Visit
 
-from .conftest import login
-
-PLACE = "veilige-haven"
+from .conftest import PLACE, login
 
 
 @pytest.fixture
@@ -46,12 +44,17 @@ def letter_count(app) -> int:
         return db.session.scalar(db.select(db.func.count(Letter.id)))
 
 
-def the_letter(app) -> Letter:
-    """The one letter, as stored (detached, its columns loaded)."""
+def the_letter(app) -> SimpleNamespace:
+    """The one letter, as stored: its columns as plain values."""
     with app.app_context():
         letter = db.session.scalars(db.select(Letter)).one()
-        db.session.expunge(letter)
-        return letter
+        columns = ("id", "sent_at", "due_at", "mood", "note", "coach_id")
+        return SimpleNamespace(**{name: getattr(letter, name) for name in columns})
+
+
+def page_csrf_token(page: str) -> str:
+    """The CSRF token a page gives its scripts (``journey.js`` sends it with every save)."""
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def answer_texts(app, visit_id: int | None = None) -> dict[str, str]:
@@ -258,10 +261,16 @@ def test_a_coachee_cannot_touch_another_coachees_visit_or_letter(app, client, ma
 def test_autosave_after_the_session_ended_answers_401_json(client, make_user, place, app):
     coachee = make_user("Reiziger")
     login(client, coachee)
-    visit = open_visit(client, place)
+    token = page_csrf_token(client.get(f"/places/{place.id}").get_data(as_text=True))
+    with app.app_context():
+        visit_id = db.session.scalars(db.select(Visit.id)).one()
     client.post("/logout")
+    # The open tab saves with the token of its page, which ended with the session.
     response = client.post(
-        f"/visits/{visit.id}/drafts/{field(place.questions[0])}", json={"text": "x"}
+        f"/visits/{visit_id}/drafts/{field(place.questions[0])}",
+        json={"text": "x"},
+        headers={"X-CSRFToken": token},
+        csrf=False,
     )
     assert response.status_code == 401
     assert response.json["error"] == "login"
@@ -275,12 +284,11 @@ def test_other_roles_have_no_map(client, make_user):
 
 
 def test_autosave_needs_the_pages_csrf_token(client, coachee, place, app):
-    page = client.get(f"/places/{place.id}").get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    token = page_csrf_token(client.get(f"/places/{place.id}").get_data(as_text=True))
     with app.app_context():
         visit_id = db.session.scalars(db.select(Visit.id)).one()
     url = f"/visits/{visit_id}/drafts/{field(place.questions[0])}"
-    refused = client.post(url, json={"text": "Zonder token."}, csrf=False)
+    refused = client.post(url, json={"text": "Zonder token."}, csrf=False)  # a forged request
     assert refused.status_code == 400
     assert refused.json["error"] == "csrf" and "blijft bewaard" in refused.json["message"]
     accepted = client.post(

@@ -200,6 +200,12 @@ def latest_id(app, query) -> int:
         return db.session.scalars(query.order_by(query.selected_columns[0].desc())).first()
 
 
+def only_id(app, query) -> int:
+    """The id of the one row the query finds (an error when there is none, or more)."""
+    with app.app_context():
+        return db.session.scalars(query).one()
+
+
 def open_visit(app, coachee: Actor, place_id: str) -> int:
     query = select(Visit.id).where(Visit.coachee_id == coachee.id, Visit.place_id == place_id)
     return latest_id(app, query)
@@ -284,7 +290,8 @@ def coachee_writes(app, client, written: Written, payload: str) -> None:
     answers = {f"q-{q}": payload for q in written.questions}
     form = {"action": "send", "note": payload, "mood": "5", **answers}
     assert client.post(f"/visits/{visit}", data=form).status_code == 302
-    written.place_letter = latest_id(app, select(Letter.id).where(Letter.visit_id == visit))
+    with app.app_context():  # the visit's letter, as the send committed it
+        written.place_letter = db.session.get(Visit, visit).letter.id
     client.get("/letters/new")
     free = written.free_letter = free_draft(app, coachee)
     autosave(client, f"/letters/{free}/drafts/body", payload)
@@ -310,7 +317,7 @@ def coach_writes(app, client, written: Written, payload: str) -> None:
     autosave(client, f"/inbox/letters/{free}/feedback/{first_section}", payload)
     url = f"/inbox/coachees/{written.coachee.id}/letter"
     assert client.post(url, data={"body": payload}).status_code == 302
-    written.coach_letter = latest_id(app, select(Letter.id).where(Letter.from_coach.is_(True)))
+    written.coach_letter = only_id(app, select(Letter.id).where(Letter.from_coach.is_(True)))
 
 
 def coach_reads(client, check: Pages, written: Written) -> None:

@@ -3,13 +3,15 @@
 The server is the real app (CSRF and two-factor on) on a fresh, migrated SQLite
 database, served on a free loopback port by werkzeug in a daemon thread. Its clock
 is the real one, which a test may move forward (``live_server.clock.advance``) to
-let a session go idle. The browser is started once per module; every test gets its
-own context and page.
+let a session go idle. ``log_in`` logs someone in through the forms as a person would:
+the password, then for staff a code from their authenticator app (``LiveServer.code_for``).
+The browser is started once per module; every test gets its own context and page.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,7 +20,7 @@ import flask_migrate
 import pyotp
 import pytest
 from flask import Flask
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from journey import accounts, create_app
@@ -37,6 +39,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "een-lang-genoeg-wachtwoord"
+WAIT = 10_000  # ms: generous for a slow machine; the autosave itself waits 0.8 s
 
 
 class ServerClock:
@@ -80,18 +83,25 @@ class LiveServer:
         return user_id
 
     def code_for(self, pseudonym: str) -> str:
-        """A code of ``pseudonym``'s authenticator app that the server has not accepted yet
-        (a code is good once: the next step's code when this one was used)."""
+        """A code of ``pseudonym``'s authenticator app that the server has not accepted yet.
+
+        A code is good once (``users.totp_last_step``): when the code of this time step
+        and of the next (which the server accepts too) were used already, this waits for
+        the next step of the real clock, as a person would.
+        """
+        totp = pyotp.TOTP(self.secrets[pseudonym], interval=accounts.TOTP_STEP_SECONDS)
         with self.app.app_context():
             last = db.session.scalars(
                 db.select(User.totp_last_step).where(User.pseudonym == pseudonym)
             ).one()
             db.session.remove()
-        step = int(self.clock().timestamp()) // accounts.TOTP_STEP_SECONDS
-        if last is not None and last >= step - accounts.TOTP_WINDOW:
-            step = last + 1
-        assert step <= int(self.clock().timestamp()) // accounts.TOTP_STEP_SECONDS + 1
-        return pyotp.TOTP(self.secrets[pseudonym]).generate_otp(step)
+        while True:
+            now = self.clock().timestamp()
+            current = int(now) // accounts.TOTP_STEP_SECONDS
+            step = current if last is None else max(current, last + 1)
+            if step <= current + accounts.TOTP_WINDOW:
+                return totp.generate_otp(step)
+            time.sleep((current + 1) * accounts.TOTP_STEP_SECONDS - now + 0.05)
 
     def first_question(self, place_id: str) -> str:
         """The id of the first question of ``place_id`` in the app's world."""
@@ -108,8 +118,34 @@ class LiveServer:
         return texts
 
 
+def log_in(page: Page, server: LiveServer, pseudonym: str, path: str = "/login") -> None:
+    """Log in through the form at ``path`` (which may carry ``?next=``): the password and,
+    for staff, then a code from their authenticator app, typed as a person would."""
+    page.goto(server.url + path)
+    form = page.locator("main form")
+    form.locator('[name="pseudonym"]').fill(pseudonym)
+    form.locator('[name="password"]').fill(PASSWORD)
+    form.locator('button[type="submit"]').click()
+    if pseudonym in server.secrets:  # staff: the code from their authenticator app
+        page.wait_for_url("**/login/code*", timeout=WAIT)
+        page.locator('main form [name="code"]').fill(server.code_for(pseudonym))
+        page.locator('main form button[type="submit"]').click()
+    page.wait_for_selector("body[data-user]", timeout=WAIT)
+    page.wait_for_load_state("domcontentloaded")  # the page's deferred scripts have run
+
+
+def journey_keys(page: Page) -> list[str]:
+    """The localStorage keys Journey's script wrote on this origin."""
+    return page.evaluate(
+        "() => Object.keys(localStorage).filter((key) => key.startsWith('journey:'))"
+    )
+
+
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
+def live_server(tmp_path, quick_password_hashes) -> Iterator[LiveServer]:
+    """The app on a fresh database, served on a free port; accounts get cheap password
+    hashes (logging in still checks the password; tests/test_auth_security.py tests the
+    real cost)."""
     database = tmp_path / "journey.sqlite3"
     clock = ServerClock()
     app = create_app(

@@ -12,40 +12,18 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import PASSWORD, LiveServer
+from .conftest import WAIT, LiveServer, journey_keys, log_in
 
 pytestmark = pytest.mark.browser
 
 PLACE = "veilige-haven"
 FIRST = "Thuis is de keukentafel bij mijn oma."
 SECOND = " Daar hoef ik niets uit te leggen."
-WAIT = 10_000  # ms: generous for a slow machine; the autosave itself waits 0.8 s
-
-
-def journey_keys(page: Page) -> list[str]:
-    """The localStorage keys Journey's script wrote on this origin."""
-    return page.evaluate(
-        "() => Object.keys(localStorage).filter((key) => key.startsWith('journey:'))"
-    )
 
 
 def stored_text(page: Page, key: str) -> str | None:
     raw = page.evaluate("(key) => localStorage.getItem(key)", key)
     return None if raw is None else json.loads(raw)["text"]
-
-
-def log_in(page: Page, server: LiveServer, pseudonym: str, path: str = "/login") -> None:
-    """Log in through the form at ``path`` (which may carry ``?next=``)."""
-    page.goto(server.url + path)
-    form = page.locator("main form")
-    form.locator('[name="pseudonym"]').fill(pseudonym)
-    form.locator('[name="password"]').fill(PASSWORD)
-    form.locator('button[type="submit"]').click()
-    if pseudonym in server.secrets:  # staff: the code from their authenticator app
-        page.wait_for_url("**/login/code*", timeout=WAIT)
-        page.locator('main form [name="code"]').fill(server.code_for(pseudonym))
-        page.locator('main form button[type="submit"]').click()
-    page.wait_for_selector("body[data-user]", timeout=WAIT)
 
 
 def open_place(page: Page, server: LiveServer, *, go: bool = True):

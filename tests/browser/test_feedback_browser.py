@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,8 +9,7 @@ from journey import visits
 from journey.extensions import db
 from journey.models import FeedbackPart, Role, User
 
-from .conftest import LiveServer
-from .test_drafts_browser import WAIT, journey_keys, log_in
+from .conftest import WAIT, LiveServer, journey_keys, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +22,7 @@ def a_letter_for_a_coach(server: LiveServer) -> int:
     coach_id = server.create_user("Coach Anna", Role.COACH)
     coachee_id = server.create_user("Reiziger", Role.COACHEE, coach_id=coach_id)
     with server.app.app_context():
-        now = datetime.now(UTC)
+        now = server.clock()
         coachee = db.session.get(User, coachee_id)
         visit = visits.visit_place(coachee, "veilige-haven", now)
         question = server.first_question("veilige-haven")

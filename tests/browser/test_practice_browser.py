@@ -7,8 +7,6 @@ test client is in tests/test_practice.py.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,8 +14,7 @@ from journey import practice
 from journey.extensions import db
 from journey.models import Role, User
 
-from .conftest import LiveServer
-from .test_drafts_browser import WAIT, log_in
+from .conftest import WAIT, LiveServer, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +40,7 @@ def a_submitted_answer(server: LiveServer) -> int:
     """The trainee's first attempt at the first sample, handed in; returns its id."""
     app = server.app
     with app.app_context():
-        now = datetime.now(UTC)
+        now = server.clock()
         trainee = db.session.scalars(db.select(User).where(User.pseudonym == TRAINEE)).one()
         sample = app.extensions["journey.samples"].samples[0]
         frame = app.extensions["journey.frames"].default

@@ -1,6 +1,8 @@
 """The idle warning in a real browser (static/js/session.js): it shows before a session
 ends for lack of activity, "Ingelogd blijven" keeps the session going on the server,
-and when the time is up the page says so and offers to log in again.
+and when the time is up the page says so and offers to log in again. Logging out with
+the header's button ends the session, after asking first when typed text has not reached
+the server yet (journey.js).
 
 The browser's time is moved with Playwright's clock, the server's with its own clock
 (``live_server.clock``), so an hour passes in a moment.
@@ -8,14 +10,17 @@ The browser's time is moved with Playwright's clock, the server's with its own c
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from playwright.sync_api import expect
 
-from .test_drafts_browser import WAIT, log_in
+from .conftest import WAIT, log_in
 
 pytestmark = pytest.mark.browser
 
 BANNER = ".idle-warning"
+PLACE = "veilige-haven"
 
 
 def logged_in_on_the_map(page, server) -> None:
@@ -81,8 +86,43 @@ def test_typing_counts_as_activity(live_server, page):
 
 def test_logging_out_ends_the_session(live_server, page):
     logged_in_on_the_map(page, live_server)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.locator("header form[data-logout] button").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("body[data-user]")).to_have_count(0)
+    assert dialogs == []  # nothing unsaved: no question
     page.goto(f"{live_server.url}/map")
     expect(page).to_have_url(f"{live_server.url}/login?next=/map")
+
+
+def test_logging_out_with_unsaved_text_asks_first(live_server, page):
+    logged_in_on_the_map(page, live_server)
+    question = live_server.first_question(PLACE)
+    page.goto(f"{live_server.url}/places/{PLACE}")
+    # The browser's time stands still: the autosave (0.8 s after typing) has not run yet
+    # when "Uitloggen" is clicked, as for someone who logs out right after typing.
+    page.clock.pause_at(datetime.now() + timedelta(minutes=1))
+    field = page.locator(f'textarea[data-field="q-{question}"]')
+    field.press_sequentially("Nog niet bewaard")
+    expect(page.locator(f'[data-state-for="q-{question}"]')).to_have_attribute(
+        "data-kind", "unsaved"
+    )
+    logout = page.locator("header form[data-logout] button")
+
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    logout.click()  # "no": still logged in, on the same page, the text still there
+    expect(page.locator("body[data-user]")).to_have_count(1)
+    assert dialogs and "nog niet op de server is opgeslagen" in dialogs[0]
+    expect(page).to_have_url(f"{live_server.url}/places/{PLACE}")
+    expect(field).to_have_value("Nog niet bewaard")
+
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    logout.click()  # "yes": logged out
+    expect(page).to_have_url(f"{live_server.url}/")
+    assert len(dialogs) == 2
+    expect(page.locator("body[data-user]")).to_have_count(0)
+    page.goto(f"{live_server.url}/places/{PLACE}")
+    expect(page).to_have_url(f"{live_server.url}/login?next=/places/{PLACE}")
+    assert live_server.answers(question) == []  # the text never reached the server

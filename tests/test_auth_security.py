@@ -295,6 +295,7 @@ def test_a_code_works_only_once_on_every_worker(client, worker, make_user, clock
     password_step(client, coach)
     assert client.post("/login/code", data={"code": code}).status_code == 302
     other = worker()  # another gunicorn worker, with a memory:// storage of its own
+    assert other.application.config["RATELIMIT_STORAGE_URI"] == "memory://"
     password_step(other, coach)
     replayed = other.post("/login/code", data={"code": code})
     assert replayed.status_code == 422 and "Deze code klopt niet" in replayed.get_data(as_text=True)

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 
 from journey import create_app
 from journey.config import apply_environment
-from journey.extensions import limiter
+from journey.extensions import db, limiter
 
 from .conftest import PASSWORD, Client, login
 
@@ -29,9 +29,27 @@ def wrong_logins(client, count: int, address: str) -> list[int]:
     ]
 
 
-def test_behind_a_proxy_each_visitor_has_a_login_throttle_of_their_own(database_url, clock):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "CLOCK": clock, "PROXIES": 1})
-    app.test_client_class = Client
+@pytest.fixture
+def another_app():
+    """``another_app(config)``: an app configured otherwise than the test's; its database
+    connections are closed afterwards."""
+    made = []
+
+    def make(config: dict):
+        made.append(create_app({"TESTING": True, **config}))
+        made[-1].test_client_class = Client
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_behind_a_proxy_each_visitor_has_a_login_throttle_of_their_own(
+    database_url, clock, another_app
+):
+    app = another_app({"DATABASE_URL": database_url, "CLOCK": clock, "PROXIES": 1})
     client = app.test_client()
     assert wrong_logins(client, 10, "203.0.113.7") == [422] * 10
     assert wrong_logins(client, 1, "203.0.113.7") == [429]
@@ -105,8 +123,8 @@ def test_production_refuses_a_throttle_storage_of_its_own_per_worker(database_ur
         apply_environment(config)
 
 
-def test_production_pages_tell_browsers_to_use_https_only(database_url, app):
-    production = create_app(production_config(database_url))
+def test_production_pages_tell_browsers_to_use_https_only(database_url, app, another_app):
+    production = another_app(production_config(database_url))
     response = production.test_client().get("/")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "Strict-Transport-Security" not in app.test_client().get("/").headers

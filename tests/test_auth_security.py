@@ -20,7 +20,7 @@ from journey.config import (
     apply_environment,
     check_secrets,
 )
-from journey.extensions import db
+from journey.extensions import db, limiter
 from journey.models import Role, User
 
 from .conftest import PASSWORD, Actor, Client, login
@@ -69,12 +69,13 @@ def worker(app, database_url, clock):
             db.engine.dispose()
 
 
-def as_stored(app, user: Actor) -> User:
-    """``user``'s account as the database has it now (detached, columns loaded)."""
+def stored(app, user: Actor, *names: str):
+    """What the database holds now in the columns ``names`` of ``user``'s account: one
+    value for one name, else a tuple (plain values, read in a context of their own)."""
     with app.app_context():
-        stored = db.session.get(User, user.id)
-        db.session.expunge(stored)
-        return stored
+        account = db.session.get(User, user.id)
+        values = tuple(getattr(account, name) for name in names)
+    return values[0] if len(values) == 1 else values
 
 
 def change(app, user: Actor, **columns) -> None:
@@ -120,9 +121,9 @@ def test_a_legacy_scrypt_hash_still_works_and_is_upgraded_at_login(app, client, 
     user = make_user("Reiziger")
     change(app, user, password_hash=generate_password_hash(PASSWORD, method="scrypt"))
     assert login(client, user, "niet-het-goede-wachtwoord").status_code == 422
-    assert as_stored(app, user).password_hash.startswith("scrypt:")
+    assert stored(app, user, "password_hash").startswith("scrypt:")
     assert login(client, user).status_code == 302
-    assert as_stored(app, user).password_hash.startswith("$argon2id$")
+    assert stored(app, user, "password_hash").startswith("$argon2id$")
     client.post("/logout")
     assert login(client, user).status_code == 302
 
@@ -132,7 +133,7 @@ def test_a_weaker_argon2_hash_is_made_anew_at_login(app, client, make_user):
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     change(app, user, password_hash=weak)
     assert login(client, user).status_code == 302
-    renewed = as_stored(app, user).password_hash
+    renewed = stored(app, user, "password_hash")
     assert renewed != weak and renewed.startswith("$argon2id$")
     assert not PasswordHasher().check_needs_rehash(renewed)
 
@@ -187,8 +188,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(app, client, make_us
     assert login(client, user).status_code == 422
     clock.advance(minutes=2)
     assert login(client, user).status_code == 302
-    stored = as_stored(app, user)
-    assert (stored.failed_logins, stored.locked_until) == (0, None)
+    assert stored(app, user, "failed_logins", "locked_until") == (0, None)
 
 
 def test_a_successful_login_resets_the_count(client, make_user):
@@ -269,7 +269,7 @@ def test_a_coach_must_set_up_two_factor_before_anything_else(app, client, make_u
     assert wrong.status_code == 422 and "Deze code klopt niet" in wrong.get_data(as_text=True)
     right = client.post("/account/two-factor", data={"code": code_at(secret, clock())})
     assert right.status_code == 302
-    assert as_stored(app, coach).totp_secret == secret
+    assert stored(app, coach, "totp_secret") == secret
     assert client.get("/inbox/").status_code == 200
 
 
@@ -286,7 +286,7 @@ def test_with_two_factor_the_password_alone_does_not_log_in(client, make_user, c
     assert client.get("/inbox/").status_code == 200
 
 
-def test_a_code_works_only_once_on_every_worker(client, worker, make_user, clock):
+def test_a_code_works_only_once_on_every_worker(app, client, worker, make_user, clock):
     """Each worker keeps its throttle counts in memory (the default storage): the code is
     still refused on the second, because the step it used is stored with the account."""
     coach = make_user("Coach Anna", Role.COACH)
@@ -294,8 +294,17 @@ def test_a_code_works_only_once_on_every_worker(client, worker, make_user, clock
     code = code_at(secret, clock())
     password_step(client, coach)
     assert client.post("/login/code", data={"code": code}).status_code == 302
-    other = worker()  # another gunicorn worker, with a memory:// storage of its own
+    assert (
+        stored(app, coach, "totp_last_step")
+        == int(clock().timestamp()) // accounts.TOTP_STEP_SECONDS
+    )
+    counts_so_far = limiter.storage
+    # Another gunicorn worker, made only now: the one Limiter of this process takes the
+    # new app's fresh memory:// storage, so nothing counted during the first login is
+    # seen there, just as in another process.
+    other = worker()
     assert other.application.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert limiter.storage is not counts_so_far
     password_step(other, coach)
     replayed = other.post("/login/code", data={"code": code})
     assert replayed.status_code == 422 and "Deze code klopt niet" in replayed.get_data(as_text=True)
@@ -319,7 +328,7 @@ def test_the_code_step_expires_and_wrong_codes_lock(app, client, make_user, cloc
     locked = client.post("/login/code", data={"code": "000000"}, follow_redirects=True)
     assert "Te veel verkeerde codes" in locked.get_data(as_text=True)
     assert password_step(client, coach).status_code == 422  # locked: not even the code step
-    assert as_stored(app, coach).locked_until == clock() + accounts.LOCK_TIME
+    assert stored(app, coach, "locked_until") == clock() + accounts.LOCK_TIME
 
 
 def test_two_factor_is_optional_for_a_coachee(app, client, make_user, clock):
@@ -334,9 +343,9 @@ def test_two_factor_is_optional_for_a_coachee(app, client, make_user, clock):
     assert client.post("/login/code", data={"code": code_at(secret, clock())}).status_code == 302
     wrong = client.post("/account/two-factor/off", data={"password": "niet-het-goede"})
     assert wrong.status_code == 422 and "Dit wachtwoord klopt niet" in wrong.get_data(as_text=True)
-    assert as_stored(app, coachee).totp_secret == secret
+    assert stored(app, coachee, "totp_secret") == secret
     assert client.post("/account/two-factor/off", data={"password": PASSWORD}).status_code == 302
-    assert as_stored(app, coachee).totp_secret is None
+    assert stored(app, coachee, "totp_secret") is None
 
 
 def test_staff_cannot_turn_two_factor_off(app, client, make_user):
@@ -344,7 +353,7 @@ def test_staff_cannot_turn_two_factor_off(app, client, make_user):
     login(client, admin)
     assert "Voor jouw rol is dit verplicht." in client.get("/account").get_data(as_text=True)
     client.post("/account/two-factor/off", data={"password": PASSWORD})
-    assert as_stored(app, admin).totp_secret == admin.totp_secret
+    assert stored(app, admin, "totp_secret") == admin.totp_secret
 
 
 def test_totp_steps_either_side():
@@ -371,7 +380,7 @@ def test_a_cookie_from_before_logout_is_refused(app, client, make_user):
     client.set_cookie("session", old_cookie)
     response = client.get("/map")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert as_stored(app, user).session_epoch == 1
+    assert stored(app, user, "session_epoch") == 1
 
 
 def test_logging_out_ends_the_session_on_another_device_at_its_next_request(app, client, make_user):

@@ -35,12 +35,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
-WRITER_FIELD = "writer_token"
+WRITER_FIELD = "writer_token"  # the hidden field of templates/_macros.html writer_token_field
 WRITER_TOKEN_MAX_AGE = timedelta(days=7)  # how long a page may stay open and still be rescued
 _SALT = "journey-writer-token"
 LOGIN_KEY = "login"  # session key: a random name for this login, set when it starts
@@ -68,11 +67,6 @@ def _serializer() -> URLSafeTimedSerializer:
 def writer_token() -> str:
     """The writer token of this page: the user and the login session it was made in."""
     return _serializer().dumps({"user": current_user.id, "login": session.get(LOGIN_KEY)})
-
-
-def writer_token_field() -> Markup:
-    """The hidden form field with the writer token (for forms of written text)."""
-    return Markup('<input type="hidden" name="{}" value="{}">').format(WRITER_FIELD, writer_token())
 
 
 def from_earlier_session(token: str | None) -> bool:

@@ -338,5 +338,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label
     app.jinja_env.globals["check_titles"] = CHECK_TITLES
-    app.jinja_env.globals["writer_token_field"] = rescue.writer_token_field
+    app.jinja_env.globals["writer_token"] = rescue.writer_token
     login_manager.login_view = "auth.login"

@@ -11,7 +11,6 @@ The browser is started once per module; every test gets its own context and page
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -86,8 +85,8 @@ class LiveServer:
         """A code of ``pseudonym``'s authenticator app that the server has not accepted yet.
 
         A code is good once (``users.totp_last_step``): when the code of this time step
-        and of the next (which the server accepts too) were used already, this waits for
-        the next step of the real clock, as a person would.
+        and of the next (which the server accepts too) were used already, the server's
+        clock moves on to the next step, as a person would wait for it.
         """
         totp = pyotp.TOTP(self.secrets[pseudonym], interval=accounts.TOTP_STEP_SECONDS)
         with self.app.app_context():
@@ -96,12 +95,11 @@ class LiveServer:
             ).one()
             db.session.remove()
         while True:
-            now = self.clock().timestamp()
-            current = int(now) // accounts.TOTP_STEP_SECONDS
+            current = int(self.clock().timestamp()) // accounts.TOTP_STEP_SECONDS
             step = current if last is None else max(current, last + 1)
             if step <= current + accounts.TOTP_WINDOW:
                 return totp.generate_otp(step)
-            time.sleep((current + 1) * accounts.TOTP_STEP_SECONDS - now + 0.05)
+            self.clock.advance(seconds=accounts.TOTP_STEP_SECONDS)
 
     def first_question(self, place_id: str) -> str:
         """The id of the first question of ``place_id`` in the app's world."""

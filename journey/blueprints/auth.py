@@ -1,6 +1,11 @@
 """Registering, logging in (password, then a code when two-factor is on) and out,
 the account page with two-factor settings, and the hooks that keep sessions safe.
 
+The login, code and registration forms check their CSRF token themselves (the views
+are exempt from the page-wide check, marked ``@csrf.exempt``): a stale token shows the
+form again with what was typed and a message, instead of sending someone who is not
+logged in to the login page.
+
 The half-logged-in state between the password and the code lives in the session
 under ``PENDING``; nobody is logged in until the code is right. Staff whose role
 requires two-factor and who have no authenticator app yet are logged in but can
@@ -78,13 +83,6 @@ TOO_MANY = _l(
 )
 
 
-def form_checks_csrf(view):
-    """The forms of someone not logged in check their CSRF token themselves: a refused
-    token shows the form again, with what was typed and a message, instead of the
-    page-wide refusal (which sends people to the login page)."""
-    return csrf.exempt(view)
-
-
 def safe_next(target: str | None) -> str | None:
     """``target`` if it is a relative path on this site, else None."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -100,7 +98,7 @@ def home_url() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @registration_throttle
-@form_checks_csrf
+@csrf.exempt  # the form checks its token (see above)
 def register():
     if current_user.is_authenticated:
         return redirect(home_url())
@@ -126,7 +124,7 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_throttle
-@form_checks_csrf
+@csrf.exempt  # the form checks its token (see above)
 def login():
     target = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -163,7 +161,7 @@ def _password_accepted(user: User, target: str | None) -> Any:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @login_throttle
-@form_checks_csrf
+@csrf.exempt  # the form checks its token (see above)
 def login_code():
     user = _pending_user()
     if user is None:

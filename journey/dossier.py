@@ -337,7 +337,7 @@ _MARKDOWN: dict[str, Callable[[Any, Callable[[datetime], str]], list[str]]] = {
 
 
 def _quote(text: str) -> str:
-    """A written text as a block quote of plain text (``_plain``)."""
+    """A written text as a block quote that shows it as written (``_md_text``)."""
     return "\n".join(f"> {line}".rstrip() for line in _md_text(text).splitlines() or [""])
 
 

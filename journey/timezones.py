@@ -1,10 +1,10 @@
 """Time zones: the one place where stored UTC times and a person's local times meet.
 
 Journey stores every time as aware UTC. A time someone types (an absence from 10:00)
-is local to them; a time shown to them is converted to their zone. Both conversions
-happen here, with ``zoneinfo`` (the IANA database, daylight saving included), never by
-attaching a zone to a naive time by hand: pytz zones attached that way use the
-zone's oldest offset (Amsterdam's +0:18 of 1835).
+is local to them and becomes UTC here; days end at local midnight here. Pages show
+times through ``web.datetime_filter``, which gives Babel the same ``zoneinfo`` zone
+(``web.user_zone``). Never attach a zone to a naive time by hand with pytz: its
+zones attached that way use the oldest offset (Amsterdam's +0:18 of 1835).
 """
 
 from __future__ import annotations

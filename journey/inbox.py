@@ -6,18 +6,18 @@ change the session and flush; the request commits once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from . import drafts, letters, second_reader
 from .extensions import db
 from .frames import Frame
-from .models import Absence, Feedback, FeedbackPart, Letter, Role, User
+from .models import Absence, Feedback, FeedbackPart, Letter, Role, User, Visit
+from .paging import COUNT_CAP, Page, capped_count, page_of
 
 FILTERS = ("waiting", "overdue", "today", "answered")
 PER_PAGE = 25
@@ -59,36 +59,32 @@ def address_letter(letter: Letter, now: datetime, default_promise_hours: int) ->
     letter.due_at = letters.due_at(now, promise)
 
 
-def _waiting_for(coach: User):
-    """Sent letters to answer that this coach may take: their own and the pool's."""
-    return and_(
-        Letter.sent_at.is_not(None),
-        Letter.from_coach.is_(False),
-        Letter.answered_at.is_(None),
-        or_(Letter.coach_id == coach.id, Letter.coach_id.is_(None)),
-    )
+def _waiting(coach_id: int | None):
+    """Sent letters to answer that wait for this coach (None: the shared pool). A letter
+    waits when it has a due time and no answer; drafts and a coach's own letters have
+    no due time."""
+    owner = Letter.coach_id.is_(None) if coach_id is None else Letter.coach_id == coach_id
+    return and_(Letter.answered_at.is_(None), owner, Letter.due_at.is_not(None))
 
 
 def _answered_by(coach: User):
     return and_(Letter.coach_id == coach.id, Letter.answered_at.is_not(None))
 
 
-def _filter(coach: User, name: str, now: datetime, day_end: datetime):
-    waiting = _waiting_for(coach)
+def _filter(coach_id: int | None, name: str, now: datetime, day_end: datetime):
+    """The letters of one filter among those waiting for ``coach_id`` (or the pool)."""
+    waiting = _waiting(coach_id)
     return {
         "waiting": waiting,
         "overdue": and_(waiting, Letter.due_at < now),
         "today": and_(waiting, Letter.due_at < day_end),
-        "answered": _answered_by(coach),
     }[name]
 
 
 @dataclass(frozen=True)
 class InboxPage:
-    letters: list[Letter]
+    letters: Page[Letter]
     counts: dict[str, int]
-    page: int
-    pages: int
 
 
 def inbox_page(
@@ -100,26 +96,44 @@ def inbox_page(
     per_page: int = PER_PAGE,
 ) -> InboxPage:
     """One page of the coach's inbox under filter ``name`` (one of FILTERS), with the
-    count of every filter. Two queries, however many letters there are.
+    count of every filter (up to ``COUNT_CAP``). Two queries, each reading about a
+    page's worth of rows from the indexes, however many letters there are.
 
-    Waiting letters come by due time, soonest first; answered ones newest first.
+    Waiting letters (the coach's own and the pool's) come by due time, soonest first;
+    answered ones newest first.
     """
-    counts_row = db.session.execute(
-        select(*(func.count(case((_filter(coach, f, now, day_end), 1))) for f in FILTERS))
-        .select_from(Letter)
-        .where(or_(_waiting_for(coach), _answered_by(coach)))
-    ).one()
-    counts = dict(zip(FILTERS, counts_row, strict=True))
-    pages = max(1, math.ceil(counts[name] / per_page))
-    page = min(max(page, 1), pages)
-    query: Select = select(Letter).where(_filter(coach, name, now, day_end))
+    counts = {
+        f: capped_count(Letter, _filter(coach.id, f, now, day_end))
+        + capped_count(Letter, _filter(None, f, now, day_end))
+        for f in FILTERS
+        if f != "answered"
+    }
+    counts["answered"] = capped_count(Letter, _answered_by(coach))
+    row = db.session.execute(select(*(counts[f].label(f) for f in FILTERS))).one()
+    counts = {f: min(getattr(row, f), COUNT_CAP) for f in FILTERS}
     if name == "answered":
+        query = select(Letter).where(_answered_by(coach))
         query = query.order_by(Letter.answered_at.desc(), Letter.id.desc())
     else:
+        # The coach's letters and the pool's, each read in due order from the index
+        # (ix_letters_inbox) up to this page, then merged: no sort of every waiting letter.
+        enough = page * per_page + 1
+        ids = [
+            select(Letter.id)
+            .where(_filter(owner, name, now, day_end))
+            .order_by(Letter.due_at, Letter.id)
+            .limit(enough)
+            .subquery()
+            for owner in (coach.id, None)
+        ]
+        query = select(Letter).where(
+            or_(Letter.id.in_(select(ids[0].c.id)), Letter.id.in_(select(ids[1].c.id)))
+        )
         query = query.order_by(Letter.due_at, Letter.id)
-    query = query.options(joinedload(Letter.coachee), joinedload(Letter.visit))
-    letters = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return InboxPage(letters, counts, page, pages)
+    query = query.options(
+        joinedload(Letter.coachee), joinedload(Letter.visit).load_only(Visit.place_id)
+    )
+    return InboxPage(page_of(query, page, per_page), counts)
 
 
 def claim(letter: Letter, coach: User, now: datetime) -> bool:
@@ -195,40 +209,78 @@ def send_feedback(
     db.session.flush()
 
 
-def unread_feedback(coachee: User) -> list[Feedback]:
-    """Sent feedback the coachee has not opened yet, oldest first."""
+UNREAD_NOTICES = 3  # feedback notices shown on every page; the letters list shows the rest
+
+
+def unread_feedback(coachee: User, limit: int = UNREAD_NOTICES) -> list[Feedback]:
+    """Sent feedback the coachee has not opened yet, oldest first: at most ``limit`` and one
+    more (so a page can say there is more), each with its letter and coach, in one query."""
     query = (
         select(Feedback)
         .join(Letter, Feedback.letter_id == Letter.id)
         .where(Letter.coachee_id == coachee.id, Feedback.sent_at.is_not(None))
         .where(Feedback.read_at.is_(None))
-        .order_by(Feedback.sent_at)
+        .options(contains_eager(Feedback.letter), joinedload(Feedback.coach))
+        .order_by(Feedback.sent_at, Feedback.id)
     )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.limit(limit + 1)))
+
+
+CASELOAD_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class CaseloadRow:
     coachee: User
     last_sent: datetime | None
-    waiting: int
+    waiting: int  # up to COUNT_CAP
 
 
-def caseload(coach: User) -> list[CaseloadRow]:
-    """The coach's assigned coachees with their latest letter and how many wait, in one
-    query; the longest silent first."""
-    sent = and_(Letter.sent_at.is_not(None), Letter.from_coach.is_(False))
-    waiting = func.count(case((and_(sent, Letter.answered_at.is_(None)), 1)))
-    query = (
-        select(User, func.max(case((sent, Letter.sent_at))), waiting)
-        .outerjoin(Letter, Letter.coachee_id == User.id)
+def _waiting_of_coachee():
+    """How many of a coachee's letters wait for an answer (up to ``COUNT_CAP``), as a
+    subquery correlated with ``User``."""
+    waiting = and_(
+        Letter.coachee_id == User.id, Letter.answered_at.is_(None), Letter.due_at.is_not(None)
+    )
+    return capped_count(Letter, waiting).correlate(User)
+
+
+def caseload(coach: User, page: int = 1, per_page: int = CASELOAD_PER_PAGE) -> Page[CaseloadRow]:
+    """A page of the coach's assigned coachees with their latest letter and how many
+    wait, the longest silent first (who never wrote, by sign-up, before everyone else).
+
+    Two queries: one orders the coachees by their latest letter (one index lookup each),
+    one reads the page's coachees and counts what waits for them.
+    """
+    last_sent = (
+        select(Letter.sent_at)
+        .where(
+            Letter.coachee_id == User.id,
+            Letter.sent_at.is_not(None),
+            Letter.from_coach.is_(False),
+        )
+        .order_by(Letter.sent_at.desc())
+        .limit(1)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    listed = (
+        select(User.id, User.created_at, last_sent.label("last_sent"))
         .where(User.coach_id == coach.id)
-        .group_by(User.id)
+        .subquery()
     )
-    rows = [CaseloadRow(user, last, count) for user, last, count in db.session.execute(query)]
-    return sorted(
-        rows, key=lambda r: (r.last_sent is not None, r.last_sent or r.coachee.created_at)
+    ordered = select(listed.c.id, listed.c.last_sent).order_by(
+        case((listed.c.last_sent.is_(None), 0), else_=1),
+        func.coalesce(listed.c.last_sent, listed.c.created_at),
+        listed.c.id,
     )
+    offset = (max(page, 1) - 1) * per_page
+    rows = db.session.execute(ordered.limit(per_page + 1).offset(offset)).all()
+    last = {row.id: row.last_sent for row in rows[:per_page]}
+    found = db.session.execute(select(User, _waiting_of_coachee()).where(User.id.in_(last)))
+    waiting = {user.id: (user, count) for user, count in found}
+    items = [CaseloadRow(waiting[i][0], last[i], waiting[i][1]) for i in last]
+    return Page(items, max(page, 1), len(rows) > per_page)
 
 
 def absences_of(coach: User, now: datetime) -> list[Absence]:

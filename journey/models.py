@@ -170,7 +170,16 @@ class Letter(db.Model):
     """
 
     __tablename__ = "letters"
-    __table_args__ = (Index("ix_letters_inbox", "answered_at", "coach_id", "due_at"),)
+    __table_args__ = (
+        # The inbox: waiting letters of a coach (or the pool) in due order.
+        Index("ix_letters_inbox", "answered_at", "coach_id", "due_at"),
+        # A coach's answered letters, newest first (inbox tab, response figures).
+        Index("ix_letters_answered", "coach_id", "answered_at"),
+        # A coachee's letters, newest first (letters list, caseload, dossier) and the
+        # ones waiting for an answer (caseload).
+        Index("ix_letters_coachee_sent", "coachee_id", "sent_at"),
+        Index("ix_letters_coachee_waiting", "coachee_id", "answered_at", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), default=LetterKind.PLACE)
@@ -182,6 +191,8 @@ class Letter(db.Model):
     body_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a coachee's letter is sent, and only then: drafts and a coach's own
+    # letters have none, so "due_at set, answered_at not" is "waits for an answer".
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -10,12 +10,14 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from . import drafts, letters
 from .drafts import check_version
 from .extensions import db
 from .inbox import address_letter
 from .models import Answer, Letter, LetterKind, User, Visit
+from .paging import Page, page_of
 
 
 class VisitAlreadySent(Exception):
@@ -44,9 +46,38 @@ def visit_place(coachee: User, place_id: str, now: datetime) -> Visit:
 
 
 def route(coachee: User) -> list[Visit]:
-    """The coachee's visits in the order they were started."""
-    query = select(Visit).where(Visit.coachee_id == coachee.id).order_by(Visit.started_at, Visit.id)
+    """The coachee's visits in the order they were started, each with its letter (if sent)."""
+    query = (
+        select(Visit)
+        .outerjoin(Letter, Letter.visit_id == Visit.id)
+        .where(Visit.coachee_id == coachee.id)
+        .options(contains_eager(Visit.letter))
+        .order_by(Visit.started_at, Visit.id)
+    )
     return list(db.session.scalars(query))
+
+
+def letters_from(coachee: User, place_id: str) -> list[Letter]:
+    """The letters the coachee sent from this place, oldest first."""
+    query = (
+        select(Letter)
+        .join(Visit, Letter.visit_id == Visit.id)
+        .where(Visit.coachee_id == coachee.id, Visit.place_id == place_id)
+        .order_by(Letter.sent_at, Letter.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def drafting_places(coachee: User) -> set[str]:
+    """The places where the coachee wrote something that is not sent yet (one query, over
+    the unsent visits only)."""
+    query = (
+        select(Visit.place_id, Answer.text)
+        .join(Answer, Answer.visit_id == Visit.id)
+        .outerjoin(Letter, Letter.visit_id == Visit.id)
+        .where(Visit.coachee_id == coachee.id, Letter.id.is_(None))
+    )
+    return {place_id for place_id, text in db.session.execute(query) if text.strip()}
 
 
 def save_draft(
@@ -136,11 +167,20 @@ def send_letter(
     return letter
 
 
-def letters_of(coachee: User) -> list[Letter]:
-    """The coachee's sent letters and the coach's letters to them, newest first."""
+LETTERS_PER_PAGE = 25
+
+
+def letters_of(coachee: User, page: int = 1, per_page: int = LETTERS_PER_PAGE) -> Page[Letter]:
+    """A page of the coachee's sent letters and the coach's letters to them, newest first,
+    each with its feedback, coach and place (one query)."""
     query = (
         select(Letter)
         .where(Letter.coachee_id == coachee.id, Letter.sent_at.is_not(None))
-        .order_by(Letter.sent_at.desc())
+        .order_by(Letter.sent_at.desc(), Letter.id.desc())
+        .options(
+            joinedload(Letter.feedback),
+            joinedload(Letter.coach),
+            joinedload(Letter.visit).load_only(Visit.place_id),
+        )
     )
-    return list(db.session.scalars(query))
+    return page_of(query, page, per_page)

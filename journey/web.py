@@ -28,13 +28,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, rescue, timezones
+from . import accounts, figures, rescue, timezones
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
 from .figures import duration
 from .frames import FrameSet
 from .models import Role, User
+from .paging import count_label
 from .practice import CHECK_TITLES
 from .samples import SampleSet
 from .worlds import World
@@ -332,11 +333,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_filter, "when")
     app.add_template_filter(paragraphs_filter, "paragraphs")
     app.add_template_filter(duration, "duration")
+    app.add_template_filter(count_label, "count_label")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["world"] = world
     app.jinja_env.globals["frames"] = frames
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label
     app.jinja_env.globals["check_titles"] = CHECK_TITLES
+    app.jinja_env.globals["figures_sample"] = figures.SAMPLE
     app.jinja_env.globals["writer_token"] = rescue.writer_token
     login_manager.login_view = "auth.login"

@@ -207,7 +207,8 @@ def _save_parts(feedback: Feedback, texts: dict[str, str]) -> None:
 @bp.route("/coachees")
 @role_required(Role.COACH)
 def coachees():
-    return render_template("inbox/coachees.html", rows=inbox.caseload(current_user), now=now())
+    rows = inbox.caseload(current_user, page_arg())
+    return render_template("inbox/coachees.html", rows=rows, now=now())
 
 
 @bp.route("/coachees/<int:coachee_id>/letter", methods=["GET", "POST"])

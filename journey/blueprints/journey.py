@@ -20,7 +20,15 @@ from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
 from ..rescue import rescues
-from ..web import draft_request, now, reads_json, role_required, too_long_message, world
+from ..web import (
+    draft_request,
+    now,
+    page_arg,
+    reads_json,
+    role_required,
+    too_long_message,
+    world,
+)
 
 bp = Blueprint("journey", __name__)
 
@@ -52,8 +60,7 @@ def _map_marks(route: list[Visit]) -> dict:
     places = [world().place(v.place_id) for v in route]
     path = [p for i, p in enumerate(places) if p and (i == 0 or places[i - 1] != p)]
     visited = {v.place_id for v in route}
-    drafting = {v.place_id for v in route if not v.is_sent and any(a.text for a in v.answers)}
-    return {"path": path, "visited": visited, "drafting": drafting}
+    return {"path": path, "visited": visited, "drafting": visits.drafting_places(current_user)}
 
 
 @bp.route("/places/<place_id>")
@@ -70,7 +77,7 @@ def place(place_id: str):
 
 
 def _render_place(place, visit: Visit, form: LetterForm, status: int = 200):
-    earlier = [v.letter for v in visits.route(current_user) if v.place_id == place.id and v.letter]
+    earlier = visits.letters_from(current_user, place.id)
     versions = {answer_field(a.question_id): a.version for a in visit.answers}
     versions["note"] = visit.note_version
     return (
@@ -200,7 +207,8 @@ def save_draft(visit_id: int, field: str):
 @bp.route("/letters")
 @role_required(Role.COACHEE)
 def letters_list():
-    return render_template("journey/letters.html", letters=visits.letters_of(current_user))
+    letters = visits.letters_of(current_user, page_arg())
+    return render_template("journey/letters.html", letters=letters)
 
 
 @bp.route("/letters/<int:letter_id>")
@@ -218,9 +226,10 @@ def letter(letter_id: int):
 @bp.app_context_processor
 def _feedback_notice() -> dict:
     """Coachees see a notice on every page while feedback waits unread."""
+    unread = []
     if current_user.is_authenticated and current_user.has_role(Role.COACHEE):
-        return {"unread_feedback": inbox.unread_feedback(current_user)}
-    return {}
+        unread = inbox.unread_feedback(current_user)
+    return {"unread_feedback": unread, "unread_notices": inbox.UNREAD_NOTICES}
 
 
 @bp.route("/letters/new")

@@ -27,6 +27,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.engine import URL
 
+from .logs import security_event
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 BUSY_TIMEOUT_MS = 10_000
@@ -228,6 +230,7 @@ def backup_command(path: Path) -> None:
     else:
         backup_postgresql(url, path)
     size = path.stat().st_size
+    security_event("backup", database=describe(url), path=str(path), bytes=size)
     click.echo(f"Backed up {describe(url)} to {path} ({size:,} bytes).")
 
 
@@ -248,8 +251,10 @@ def restore_command(path: Path, yes: bool) -> None:
         )
     if url.get_backend_name() == "sqlite":
         revision = restore_sqlite(path, sqlite_path(url))
+        security_event("restore", database=describe(url), path=str(path), revision=revision)
         click.echo(f"Restored {describe(url)} from {path} (schema revision {revision}).")
     else:
         restore_postgresql(path, url)
+        security_event("restore", database=describe(url), path=str(path))
         click.echo(f"Restored {describe(url)} from {path}.")
     click.echo("Run `journey db upgrade` if the backup is older than this version of Journey.")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo
 
 from . import config, create_app
 from .crypto import EncryptionKeyError
@@ -88,18 +88,66 @@ def _read_text(path: str) -> str:
         raise click.ClickException(f"{path} cannot be read: {error.strerror or error}.") from error
 
 
+DEMO_REFUSED = (
+    "journey demo refuses to run when JOURNEY_ENV=production: it creates accounts, an "
+    "admin among them, whose passwords are published. Create staff accounts as an admin "
+    "under Beheer instead."
+)
+
+
 @cli.command("demo")
-@with_appcontext
 def demo() -> None:
-    """Create the demo accounts (once) and print their logins."""
+    """Create the demo accounts (once) and print their logins (never in production)."""
     from .demo import load_demo
 
-    loaded = load_demo(datetime.now(UTC))
-    db.session.commit()
+    if os.environ.get("JOURNEY_ENV") == config.PRODUCTION:
+        _refuse(DEMO_REFUSED)  # before the app: even a production app that cannot start
+    app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+    if app.config["ENV_NAME"] == config.PRODUCTION:
+        _refuse(DEMO_REFUSED)
+    with app.app_context():
+        loaded = load_demo(datetime.now(UTC))
+        db.session.commit()
     click.echo("Demo accounts (pseudonym / password):")
     for account, created in loaded:
         state = "created" if created else "exists"
         click.echo(f"  {account.role:<10} {account.pseudonym:<18} {account.password:<22} ({state})")
+
+
+def _refuse(message: str) -> None:
+    """Say why a command does not run, on stderr, and exit with status 1."""
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+GUNICORN_CONFIG = config.PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
+WSGI_APP = "journey.wsgi:app"
+
+
+@cli.command(
+    "serve",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve(gunicorn_args: tuple[str, ...]) -> None:
+    """Serve Journey with gunicorn (production), configured by deploy/gunicorn.conf.py.
+
+    JOURNEY_BIND (default 127.0.0.1:8000), JOURNEY_WORKERS (the most workers) and
+    JOURNEY_LOG_FORMAT set it up; other arguments go to gunicorn as they are
+    (`journey serve --workers 3`, `journey serve --help` for gunicorn's options).
+    The configuration is checked first: Journey refuses to start as it would in a
+    worker, with the reason.
+    """
+    if not any(arg in ("-h", "--help", "-v", "--version") for arg in gunicorn_args):
+        click.get_current_context().ensure_object(ScriptInfo).load_app()  # exits on problems
+    os.execv(sys.executable, gunicorn_command(gunicorn_args))  # noqa: S606
+
+
+def gunicorn_command(extra: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The command ``journey serve`` runs: this Python's gunicorn, Journey's settings,
+    the extra arguments, the app."""
+    return [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG), *extra, WSGI_APP]
 
 
 from .crypto import rotate_key_command  # noqa: E402

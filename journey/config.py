@@ -52,7 +52,9 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False  # True in production (apply_environment)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: no value of a statement in a log line or an error message (the
+    # texts are encrypted, but pseudonyms and e-mail addresses are not).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # Fernet keys for the written texts, comma-separated: the first encrypts, all decrypt
     # (see journey/crypto.py). This fixed key is for development only: set
     # JOURNEY_ENCRYPTION_KEYS in production, and keep it as safe as the database backups.
@@ -81,6 +83,10 @@ class Defaults:
     # Roles that must log in with a code from an authenticator app (TOTP).
     TWO_FACTOR_REQUIRED_ROLES: tuple[str, ...] = ("coach", "supervisor", "admin")
     TOTP_ISSUER = "Journey"
+
+    # Logging (journey/logs.py): "text" lines or "json" (one object per line), to stderr.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
 
 def apply_environment(config: MutableMapping[str, Any]) -> None:

@@ -27,6 +27,8 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
+from .logs import security_event
+
 EXTENSION = "journey.crypto"
 BATCH_SIZE = 500
 
@@ -225,4 +227,5 @@ def rotate_key_command() -> None:
             count = rotate(connection, ring, encrypted_columns(db.metadata))
     except UndecryptableText as error:
         raise click.ClickException(f"{error}. Nothing was changed.") from None
+    security_event("key_rotated", values=count)
     click.echo(f"{count} value(s) re-encrypted with the first key of ENCRYPTION_KEYS.")

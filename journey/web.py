@@ -199,6 +199,19 @@ def reads_json(view: Callable) -> Callable:
     return view
 
 
+def stateless(view: Callable) -> Callable:
+    """Mark a view that uses no session and no login (the health check): the hooks of
+    every request leave the session and the user alone for it."""
+    view.stateless = True
+    return view
+
+
+def is_stateless() -> bool:
+    """True while a view marked ``stateless`` answers the request."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "stateless", False)
+
+
 def _json_object() -> dict | None:
     """The request's JSON body if it is an object, else None (no JSON, not an object,
     invalid or nested too deep for the parser)."""
@@ -273,7 +286,7 @@ def _security_headers(response: Any) -> Any:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if current_app.config["ENV_NAME"] == PRODUCTION:  # served over HTTPS only, from now on
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if current_user.is_authenticated:
+    if not is_stateless() and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response
 

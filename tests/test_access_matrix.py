@@ -123,6 +123,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "privacy.index": row(coachees=200),
     "privacy.archive": row(coachees=200),
     "privacy.erase": row(coachees=200),  # GET: the form that asks for the password
+    # operations: the health check answers everyone, logged in or not
+    "health.healthz": row(200, anonymous=200),
 }
 
 # The same routes with other objects: (endpoint, URL values that differ, statuses).

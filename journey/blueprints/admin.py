@@ -19,6 +19,7 @@ from ..admin_forms import (
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
 from ..forms import account_problem
+from ..logs import security_event
 from ..models import Role, User
 from ..web import now, page_arg, role_required
 
@@ -69,6 +70,7 @@ def new_staff():
             form[field].errors.append(message)
         else:
             db.session.commit()
+            security_event("staff_account_created", subject_id=user.id, subject_role=user.role)
             # Shown once, on this page only: the password is kept nowhere else.
             shown = None if form.password.data else password
             return render_template(
@@ -114,6 +116,9 @@ def assign_coach(coachee_id: int):
     if coach != coachee.coach:
         accounts.assign_coach(coachee, coach)
         db.session.commit()
+        security_event(
+            "coach_assigned", subject_id=coachee.id, coach_id=coach.id if coach else None
+        )
         where = coach.pseudonym if coach else _("de gedeelde pool")
         message = _(
             "Nieuwe brieven van %(name)s gaan nu naar %(where)s.",

@@ -46,9 +46,10 @@ from ..forms import (
     TwoFactorOffForm,
     account_problem,
 )
+from ..logs import security_event
 from ..models import User
 from ..throttles import login_throttle, registration_throttle
-from ..web import now, reads_json, wants_json
+from ..web import is_stateless, now, reads_json, wants_json
 
 bp = Blueprint("auth", __name__)
 
@@ -116,7 +117,7 @@ def register():
             field, message = account_problem(problem.kind)
             form[field].errors.append(message)
         else:
-            _start_session(user)
+            _start_session(user, "registered")
             flash(_("Welkom bij Journey, %(name)s.", name=user.pseudonym), "success")
             return redirect(home_url())
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -133,13 +134,23 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.check_login(form.pseudonym.data, form.password.data, now())
-        except accounts.LoginRefused:
+        except accounts.LoginRefused as refused:
             db.session.commit()  # the failed attempt counts
+            _log_refused_password(form.pseudonym.data, refused.kind)
             form.password.errors.append(str(REFUSED))
         else:
             db.session.commit()  # a password hash made anew
             return _password_accepted(user, target)
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _log_refused_password(pseudonym: str, kind: str) -> None:
+    """A refused password: who (when the pseudonym is an account's; what was typed is
+    never logged) and, when this attempt locked the account, the lockout."""
+    user = accounts.find_by_pseudonym(pseudonym)
+    security_event("login_failed", user, step="password", reason=kind, known_account=bool(user))
+    if user is not None and kind == "wrong" and accounts.is_locked(user, now()):
+        security_event("lockout", user, step="password")
 
 
 def _password_accepted(user: User, target: str | None) -> Any:
@@ -170,6 +181,7 @@ def login_code():
     form = CodeForm()
     if form.validate_on_submit():
         if accounts.is_locked(user, now()):
+            security_event("login_failed", user, step="code", reason="locked")
             return _locked_out()
         if accounts.use_totp_code(user, user.totp_secret, form.code.data, now()):
             target = session[PENDING].get("next")
@@ -177,7 +189,9 @@ def login_code():
             return redirect(target or home_url())
         locked = accounts.record_failed_login(user, now())
         db.session.commit()
+        security_event("login_failed", user, step="code", reason="wrong")
         if locked:
+            security_event("lockout", user, step="code")
             return _locked_out()
         form.code.errors.append(str(WRONG_CODE))
     return render_template("auth/login_code.html", form=form), 422 if form.errors else 200
@@ -208,8 +222,9 @@ def _pending_user() -> User | None:
     return user
 
 
-def _start_session(user: User) -> None:
-    """Log ``user`` in with a fresh session that remembers its epoch and times."""
+def _start_session(user: User, event: str = "login_succeeded") -> None:
+    """Log ``user`` in with a fresh session that remembers its epoch and times; the
+    security log records ``event``."""
     session.clear()
     login_user(user)
     moment = now().timestamp()
@@ -218,6 +233,7 @@ def _start_session(user: User) -> None:
     session.permanent = True
     accounts.record_login(user)
     db.session.commit()
+    security_event(event, user)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -271,6 +287,7 @@ def two_factor_setup():
         if accounts.use_totp_code(current_user, secret, form.code.data, now()):
             accounts.enable_two_factor(current_user, secret)
             db.session.commit()
+            security_event("two_factor_enabled")
             session.pop(SETUP_KEY, None)
             flash(_("Inloggen met een code staat aan."), "success")
             return redirect(home_url())
@@ -301,8 +318,10 @@ def two_factor_off():
         if accounts.confirm_password(current_user, form.password.data):
             accounts.disable_two_factor(current_user)
             db.session.commit()
+            security_event("two_factor_disabled")
             flash(_("Inloggen met een code staat uit."), "info")
             return redirect(url_for("auth.account"))
+        security_event("two_factor_off_refused", reason="wrong_password")
         message = _("Dit wachtwoord klopt niet. Inloggen met een code staat nog aan.")
         form.password.errors.append(message)
     return _account_page(form)
@@ -322,7 +341,9 @@ def _setup_needed(user: User) -> bool:
 @bp.before_app_request
 def _require_two_factor_setup() -> Any:
     """Staff who must use two-factor and have not set it up reach only the setup page."""
-    if request.endpoint in OPEN_BEFORE_SETUP or not current_user.is_authenticated:
+    if request.endpoint in OPEN_BEFORE_SETUP or is_stateless():
+        return None
+    if not current_user.is_authenticated:
         return None
     if not _setup_needed(current_user):
         return None
@@ -335,7 +356,7 @@ def _require_two_factor_setup() -> Any:
 @bp.after_app_request
 def _refresh_session(response: Any) -> Any:
     """Every request of a logged-in user keeps the session going (the idle time slides)."""
-    if "_user_id" in session and current_user.is_authenticated:
+    if not is_stateless() and "_user_id" in session and current_user.is_authenticated:
         session["seen"] = now().timestamp()
         session.permanent = True
     return response
@@ -343,6 +364,7 @@ def _refresh_session(response: Any) -> Any:
 
 @bp.app_errorhandler(429)
 def _too_many_attempts(error: Any) -> Any:
+    security_event("rate_limited", endpoint=request.endpoint)
     message = str(TOO_MANY)
     if wants_json():
         return jsonify(error="too_many", message=message), 429

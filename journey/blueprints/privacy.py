@@ -14,6 +14,7 @@ from .. import access_log, accounts, data_rights
 from ..dossier import slug
 from ..extensions import db
 from ..forms import ROLE_NAMES
+from ..logs import security_event
 from ..models import Role
 from ..throttles import export_throttle, login_throttle, one_export_at_a_time
 from ..web import frames, local_today, now, role_required, world
@@ -60,6 +61,7 @@ def archive():
     name = f"journey-{slug(current_user.pseudonym)}-{day}.zip"
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["Cache-Control"] = "no-store"
+    security_event("data_archive_export", subject_id=current_user.id)
     return response
 
 
@@ -70,12 +72,18 @@ def erase():
     form = EraseForm()
     if form.validate_on_submit():
         if not accounts.confirm_password(current_user, form.password.data):
-            accounts.record_failed_login(current_user, now())
+            locked = accounts.record_failed_login(current_user, now())
             db.session.commit()
+            security_event("erasure_refused", reason="wrong_password")
+            if locked:
+                security_event("lockout", step="erasure")
             form.password.errors.append(_("Dit wachtwoord klopt niet. Er is niets gewist."))
         else:
-            data_rights.erase(current_user._get_current_object(), now())
+            user = current_user._get_current_object()
+            erased = {"subject_id": user.id, "role": str(user.role)}
+            data_rights.erase(user, now())
             db.session.commit()
+            security_event("account_erased", None, **erased)  # no pseudonym: it is erased
             logout_user()
             session.clear()
             flash(_("Je account en alles wat je schreef zijn gewist. Het ga je goed."), "info")

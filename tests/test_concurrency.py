@@ -16,175 +16,24 @@ transaction and no open connection (on SQLite every transaction takes the write 
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
 
-import pytest
-
-from journey.config import PROJECT_ROOT
 from journey.extensions import db
 from journey.models import Answer, User, Visit
 
-from .conftest import PASSWORD
+from .servers import Browser, Gunicorn, close_connections, run_together
 
-HOST = "127.0.0.1"
 WORKERS = 4
 COACHEES = 4
 THREADS_PER_COACHEE = 2  # each thread writes its own question of the coachee's visit
 SAVES_PER_THREAD = 40
 TABS = 2  # then two "tabs" of each coachee save one other answer at the same time
 SAVES_PER_TAB = 20
-REQUEST_TIMEOUT = 30
-START_TIMEOUT = 30
-LOAD_TIMEOUT = 60
-
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-VISIT_FORM = re.compile(r'action="/visits/(\d+)"')
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-class Gunicorn:
-    """Real gunicorn serving ``journey:create_app()`` on a loopback port, with the
-    database, secret key and encryption keys of ``app``."""
-
-    def __init__(self, app, log_path):
-        self.port = _free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.log_path = log_path
-        env = {
-            **os.environ,
-            "JOURNEY_DATABASE_URL": app.config["DATABASE_URL"],
-            "JOURNEY_SECRET_KEY": app.secret_key,
-            "JOURNEY_ENCRYPTION_KEYS": app.config["ENCRYPTION_KEYS"],
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
-            "journey:create_app()",
-        ]
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-                command,
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
-
-    def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/login", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.1)
-        pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{self.log()}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def _post(url: str, data: bytes, headers: dict[str, str]) -> urllib.request.Request:
-    assert url.startswith(f"http://{HOST}:"), url
-    return urllib.request.Request(url, data=data, headers=headers, method="POST")  # noqa: S310
-
-
-class Browser:
-    """One coachee's cookies and CSRF token, shared by the threads that write for them."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        self.csrf_token = ""
-
-    def get(self, path: str) -> tuple[int, str, str]:
-        with self.opener.open(self.base_url + path, timeout=REQUEST_TIMEOUT) as response:
-            return response.status, response.geturl(), response.read().decode()
-
-    def login(self, pseudonym: str) -> None:
-        _status, _url, page = self.get("/login")
-        form = {"pseudonym": pseudonym, "password": PASSWORD}
-        form["csrf_token"] = CSRF_INPUT.search(page).group(1)
-        data = urllib.parse.urlencode(form).encode()
-        request = _post(self.base_url + "/login", data, {})
-        with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-            assert response.status == 200 and response.geturl().endswith("/map"), pseudonym
-            response.read()
-
-    def open_place(self, place_id: str) -> int:
-        """Open the place page; returns the visit's id and keeps the page's CSRF token."""
-        status, _url, page = self.get(f"/places/{place_id}")
-        assert status == 200
-        self.csrf_token = CSRF_META.search(page).group(1)
-        return int(VISIT_FORM.search(page).group(1))
-
-    def save_draft(self, visit_id: int, question_id: str, text: str) -> tuple[int, dict]:
-        """The autosave request of the place page: (status, JSON answer)."""
-        request = _post(
-            f"{self.base_url}/visits/{visit_id}/drafts/q-{question_id}",
-            json.dumps({"text": text}).encode(),
-            {"Content-Type": "application/json", "X-CSRFToken": self.csrf_token},
-        )
-        try:
-            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, {"body": error.read().decode(errors="replace")[:500]}
 
 
 def _text(pseudonym: str, question_id: str, number: int) -> str:
     """Save ``number`` of one answer: every save is longer than the one before."""
     return f"{pseudonym} over {question_id}, bewaring {number}: " + "verder schrijven " * number
-
-
-def _close_connections(app) -> None:
-    """Close every pooled connection of ``app``: the test keeps none open while gunicorn
-    writes (it opens a new one when it reads again)."""
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _stored_answers(app) -> dict[tuple[str, int, str], tuple[str, int]]:
@@ -196,19 +45,6 @@ def _stored_answers(app) -> dict[tuple[str, int, str], tuple[str, int]]:
             (name, visit_id, answer.question_id): (answer.text, answer.version)
             for name, visit_id, answer in db.session.execute(query)
         }
-
-
-def _run_together(jobs: list, write) -> dict:
-    """Run ``write(*job)`` for every job in its own thread, all starting at once."""
-    start = threading.Barrier(len(jobs), timeout=REQUEST_TIMEOUT)
-
-    def run(job):
-        start.wait()
-        return write(*job)
-
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = {job: pool.submit(run, job) for job in jobs}
-        return {job: future.result(timeout=LOAD_TIMEOUT) for job, future in futures.items()}
 
 
 def _failures(results: dict) -> list:
@@ -225,9 +61,9 @@ def test_concurrent_autosaves_lose_nothing(app, make_user, world, tmp_path):
     questions = [q.id for q in place.questions[:THREADS_PER_COACHEE]]
     shared = place.questions[THREADS_PER_COACHEE].id  # written from two "tabs" at once
     names = [make_user(f"Belast {n}").pseudonym for n in range(COACHEES)]
-    _close_connections(app)
+    close_connections(app)
 
-    server = Gunicorn(app, tmp_path / "gunicorn.log")
+    server = Gunicorn(app, tmp_path / "gunicorn.log", workers=WORKERS)
     try:
         server.wait_until_ready()
         browsers, visits = {}, {}
@@ -244,7 +80,7 @@ def test_concurrent_autosaves_lose_nothing(app, make_user, world, tmp_path):
 
         jobs = [(name, question_id) for name in names for question_id in questions]
         began = time.monotonic()
-        results = _run_together(jobs, write)
+        results = run_together(jobs, write)
         elapsed = time.monotonic() - began
 
         def write_in_tab(name: str, tab: int) -> list[tuple[int, dict]]:
@@ -254,7 +90,7 @@ def test_concurrent_autosaves_lose_nothing(app, make_user, world, tmp_path):
             ]
 
         tabs = [(name, tab) for name in names for tab in range(TABS)]
-        tab_results = _run_together(tabs, write_in_tab)
+        tab_results = run_together(tabs, write_in_tab)
     finally:
         server.stop()
 

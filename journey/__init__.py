@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, crypto, database
+from . import config, crypto, database, logs, static_files
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .frames import load_frames
 from .models import render_migration_item
@@ -29,11 +29,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(config.PROJECT_ROOT / "instance"),
     )
     app.config.from_object(config.Defaults)
+    # An app's own copy: JOURNEY_SQLALCHEMY_ENGINE_OPTIONS__pool_size=2 writes into it.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(config.Defaults.SQLALCHEMY_ENGINE_OPTIONS)
     app.config.from_prefixed_env("JOURNEY")
     if test_config:
         app.config.update(test_config)
     app.config.setdefault("CLOCK", lambda: datetime.now(UTC))
     config.apply_environment(app.config)  # raises RuntimeError on unsafe production config
+    logs.configure_logging(app)  # once per process; RuntimeError on an unknown format
     app.config["SQLALCHEMY_DATABASE_URI"] = config.database_uri(
         app.config["DATABASE_URL"], app.instance_path
     )
@@ -62,9 +65,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import web
-    from .blueprints import admin, auth, dossier, inbox, journey, practice, privacy
+    from .blueprints import admin, auth, dossier, health, inbox, journey, practice, privacy
 
     web.init_app(app)
+    static_files.init_app(app)
     for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, practice.bp, privacy.bp, admin.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(health.bp)
     return app

@@ -20,15 +20,20 @@ class AlreadySent(Exception):
     """The free letter was sent: it can no longer change."""
 
 
-def draft(coachee: User, now: datetime) -> Letter:
-    """The coachee's unsent free letter, started now if there is none."""
+def open_draft(coachee: User) -> Letter | None:
+    """The coachee's unsent free letter, if there is one."""
     query = select(Letter).where(
         Letter.coachee_id == coachee.id,
         Letter.kind == LetterKind.FREE,
         Letter.from_coach.is_(False),
         Letter.sent_at.is_(None),
     )
-    letter = db.session.scalars(query.order_by(Letter.id.desc())).first()
+    return db.session.scalars(query.order_by(Letter.id.desc())).first()
+
+
+def draft(coachee: User, now: datetime) -> Letter:
+    """The coachee's unsent free letter, started now if there is none."""
+    letter = open_draft(coachee)
     if letter is None:
         letter = Letter(coachee=coachee, kind=LetterKind.FREE, body="", note="", created_at=now)
         db.session.add(letter)

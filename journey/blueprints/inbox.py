@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, access_log, free_letters, inbox, letters
+from .. import access, access_log, database, free_letters, inbox, letters
 from ..extensions import db
 from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
@@ -61,6 +61,7 @@ def index():
 @role_required(Role.COACH)
 def letter(letter_id: int):
     letter = access.coach_letter(current_user, letter_id)
+    database.will_write()  # the read goes into the access log
     access_log.record(current_user, letter.coachee, "letter", now(), letter.id)
     db.session.commit()
     frame = _frame_of(letter)

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, free_letters, inbox, letters, visits
+from .. import access, database, free_letters, inbox, letters, visits
 from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
@@ -69,8 +69,11 @@ def place(place_id: str):
     place = access.place_or_404(world(), place_id)
     if current_user.is_closed:
         return _closed()
-    visit = visits.visit_place(current_user, place.id, now())
-    db.session.commit()
+    visit = visits.open_visit(current_user, place.id)
+    if visit is None:  # the first time here since the last letter: a visit starts
+        database.will_write()
+        visit = visits.visit_place(current_user, place.id, now())
+        db.session.commit()
     drafts = {answer_field(a.question_id): a.text for a in visit.answers}
     form = LetterForm.for_place(place, data={**drafts, "note": visit.note})
     return _render_place(place, visit, form)
@@ -217,6 +220,7 @@ def letter(letter_id: int):
     letter: Letter = access.own_letter(current_user, letter_id)
     feedback = letter.feedback if letter.feedback and letter.feedback.is_sent else None
     if feedback and feedback.read_at is None:
+        database.will_write()
         feedback.read_at = now()
         db.session.commit()
     place = world().place(letter.visit.place_id) if letter.visit else None
@@ -237,8 +241,11 @@ def _feedback_notice() -> dict:
 def free_letter():
     if current_user.is_closed:
         return _closed()
-    letter = free_letters.draft(current_user, now())
-    db.session.commit()
+    letter = free_letters.open_draft(current_user)
+    if letter is None:  # a new draft starts
+        database.will_write()
+        letter = free_letters.draft(current_user, now())
+        db.session.commit()
     form = FreeLetterForm(data={"body": letter.body, "note": letter.note})
     return _render_free_letter(letter, form)
 

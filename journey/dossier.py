@@ -116,6 +116,8 @@ class Dossier:
     closed_at: datetime | None
     entries: tuple[Entry, ...]
     moods: tuple[Mood, ...]
+    page: int = 1  # of the dossier page (1: the newest letters); exports hold everything
+    older: bool = False  # letters older than this page holds exist
 
     @property
     def route(self) -> tuple[Stop, ...]:
@@ -125,13 +127,28 @@ class Dossier:
 # Building from the database
 
 
-def build_dossier(coachee: User, world: World, frames: FrameSet) -> Dossier:
+LETTERS_PER_PAGE = 20  # letters on one page of the dossier; older ones a click away
+
+
+def build_dossier(
+    coachee: User,
+    world: World,
+    frames: FrameSet,
+    page: int | None = None,
+    per_page: int = LETTERS_PER_PAGE,
+) -> Dossier:
     """The coachee's dossier: route, sent letters, sent comments and feedback, moods.
 
-    Drafts (unsent answers, free letters and feedback) are never part of it.
+    Drafts (unsent answers, free letters and feedback) are never part of it. With
+    ``page`` (1: the newest) it holds ``per_page`` letters with their feedback, and the
+    route and moods of their period, read in a fixed number of queries; without, the
+    whole trajectory (the exports).
     """
-    letters = _sent_letters(coachee)
-    entries: list[Entry] = [_stop(visit, world) for visit in visits.route(coachee)]
+    if page is None:
+        letters, stops, older = _sent_letters(coachee), visits.route(coachee), False
+    else:
+        letters, stops, older = _letters_page(coachee, page, per_page)
+    entries: list[Entry] = [_stop(visit, world) for visit in stops]
     entries += [_letter_entry(letter, world) for letter in letters]
     entries += [
         _feedback_entry(letter, world, frames) for letter in letters if _sent_feedback(letter)
@@ -142,11 +159,44 @@ def build_dossier(coachee: User, world: World, frames: FrameSet) -> Dossier:
         for letter in letters
         if letter.mood is not None and not letter.from_coach
     )
-    return Dossier(coachee.pseudonym, coachee.closed_at, tuple(entries), moods)
+    return Dossier(coachee.pseudonym, coachee.closed_at, tuple(entries), moods, page or 1, older)
+
+
+def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool]:
+    """The letters of one dossier page (oldest first), the visits started in their
+    period, and whether older letters exist. The period runs from the page's oldest
+    letter (from the start on the last page) to the next newer letter (now on page 1)."""
+    page = max(page, 1)
+    skip = (page - 1) * per_page
+    newest_first = list(
+        db.session.scalars(
+            _sent_letters_query(coachee)
+            .order_by(None)
+            .order_by(Letter.sent_at.desc(), Letter.id.desc())
+            .offset(max(skip - 1, 0))
+            .limit(per_page + 2 if skip else per_page + 1)
+        )
+    )
+    newer = newest_first.pop(0) if skip and newest_first else None
+    if skip and not newest_first:  # past the oldest letter: an empty page
+        return [], [], False
+    older = len(newest_first) > per_page
+    letters = newest_first[:per_page][::-1]
+    stops = select(Visit).where(Visit.coachee_id == coachee.id)
+    if older and letters:
+        stops = stops.where(Visit.started_at >= letters[0].sent_at)
+    if newer is not None:
+        stops = stops.where(Visit.started_at < newer.sent_at)
+    route = list(db.session.scalars(stops.order_by(Visit.started_at, Visit.id)))
+    return letters, route, older
 
 
 def _sent_letters(coachee: User) -> list[Letter]:
-    query = (
+    return list(db.session.scalars(_sent_letters_query(coachee)))
+
+
+def _sent_letters_query(coachee: User):
+    return (
         select(Letter)
         .where(Letter.coachee_id == coachee.id, Letter.sent_at.is_not(None))
         .order_by(Letter.sent_at, Letter.id)
@@ -157,7 +207,6 @@ def _sent_letters(coachee: User) -> list[Letter]:
             selectinload(Letter.feedback).selectinload(Feedback.coach),
         )
     )
-    return list(db.session.scalars(query))
 
 
 def _sent_feedback(letter: Letter) -> Feedback | None:

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from flask import url_for
 
-from journey import visits
+from journey import free_letters, visits
 from journey.dossier import (
     AnswerText,
     Dossier,
@@ -403,3 +403,30 @@ def test_slug_makes_a_safe_file_name_part():
     assert slug("Reiziger Één") == "reiziger-een"
     assert slug("../../etc") == "etc"
     assert slug("日本") == "coachee"
+
+
+def test_a_long_dossier_shows_the_newest_letters_and_the_older_ones_on_request(
+    app, client, make_user, clock
+):
+    coach = make_user("Coach Anna", Role.COACH)
+    coachee = make_user("Reiziger", coach=coach)
+    with app.app_context():
+        user = db.session.get(User, coachee.id)
+        for n in range(1, 26):
+            clock.advance(minutes=1)
+            letter = free_letters.draft(user, clock())
+            free_letters.send(letter, f"Brief nummer {n:02d}.", None, "", clock(), 48)
+        db.session.commit()
+    login(client, coachee)
+
+    newest = client.get("/dossier").get_data(as_text=True)
+    shown = re.findall(r"Brief nummer (\d\d)\.", newest)
+    assert shown == [f"{n:02d}" for n in range(6, 26)]  # the 20 newest, oldest first
+    assert "Eerdere brieven" in newest and "Nieuwere brieven" not in newest
+
+    older = client.get("/dossier?page=2").get_data(as_text=True)
+    assert re.findall(r"Brief nummer (\d\d)\.", older) == [f"{n:02d}" for n in range(1, 6)]
+    assert "Nieuwere brieven" in older and "Eerdere brieven" not in older
+
+    everything = client.get("/dossier/export.md").get_data(as_text=True)
+    assert re.findall(r"Brief nummer (\d\d)\.", everything) == [f"{n:02d}" for n in range(1, 26)]

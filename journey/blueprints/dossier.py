@@ -7,14 +7,15 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import access, access_log
+from .. import access, access_log, database
 from .. import dossier as domain
 from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
 from ..extensions import db
+from ..logs import security_event
 from ..models import Role, User
 from ..pdf import render_pdf
 from ..throttles import export_throttle, one_export_at_a_time
-from ..web import datetime_filter, frames, local_today, now, role_required, world
+from ..web import datetime_filter, frames, local_today, now, page_arg, role_required, world
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 
@@ -72,7 +73,7 @@ def _page(coachee: User):
     can_close = not own and not coachee.is_closed
     return render_template(
         "dossier/show.html",
-        dossier=_dossier(coachee),
+        dossier=build_dossier(coachee, world(), frames(), page=page_arg()),
         own=own,
         coachee_id=coachee.id,
         can_close=can_close,
@@ -90,6 +91,7 @@ def _export(coachee: User, fmt: str) -> Response:
     filename = export_name(dossier, local_today(), fmt)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     response.headers["Cache-Control"] = "no-store"
+    security_event("dossier_export", format=fmt, subject_id=coachee.id)
     return response
 
 
@@ -119,5 +121,7 @@ def pdf_of(dossier: Dossier) -> bytes:
 
 def _log_read(coachee: User, what: str) -> None:
     """Every read of a dossier by someone other than its owner goes into the access log."""
-    if access_log.record(current_user, coachee, f"dossier-{what}", now()):
+    if current_user.id != coachee.id:
+        database.will_write()
+        access_log.record(current_user, coachee, f"dossier-{what}", now())
         db.session.commit()

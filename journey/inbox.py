@@ -220,7 +220,10 @@ def unread_feedback(coachee: User, limit: int = UNREAD_NOTICES) -> list[Feedback
         .join(Letter, Feedback.letter_id == Letter.id)
         .where(Letter.coachee_id == coachee.id, Feedback.sent_at.is_not(None))
         .where(Feedback.read_at.is_(None))
-        .options(contains_eager(Feedback.letter), joinedload(Feedback.coach))
+        .options(
+            contains_eager(Feedback.letter).load_only(Letter.sent_at),
+            joinedload(Feedback.coach).load_only(User.pseudonym),
+        )
         .order_by(Feedback.sent_at, Feedback.id)
     )
     return list(db.session.scalars(query.limit(limit + 1)))

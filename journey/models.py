@@ -77,7 +77,8 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The authenticator app's secret, encrypted like written texts; set once two-factor is on.
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    # Deferred: read (and decrypted) only when a code is checked, not with every request.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     # The time step of the last code accepted: a code is good once, on every app server.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 ends sessions

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from . import drafts, letters
 from .drafts import check_version
@@ -46,12 +46,17 @@ def visit_place(coachee: User, place_id: str, now: datetime) -> Visit:
 
 
 def route(coachee: User) -> list[Visit]:
-    """The coachee's visits in the order they were started, each with its letter (if sent)."""
+    """The coachee's visits in the order they were started, each with its letter (if sent).
+
+    Only where and when: the texts stay unread (and undecrypted) until asked for."""
     query = (
         select(Visit)
         .outerjoin(Letter, Letter.visit_id == Visit.id)
         .where(Visit.coachee_id == coachee.id)
-        .options(contains_eager(Visit.letter))
+        .options(
+            load_only(Visit.place_id, Visit.started_at, Visit.coachee_id),
+            contains_eager(Visit.letter).load_only(Letter.sent_at, Letter.visit_id),
+        )
         .order_by(Visit.started_at, Visit.id)
     )
     return list(db.session.scalars(query))

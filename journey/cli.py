@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, ScriptInfo
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from . import config, create_app
 from .crypto import EncryptionKeyError
@@ -112,6 +112,36 @@ def demo() -> None:
     for account, created in loaded:
         state = "created" if created else "exists"
         click.echo(f"  {account.role:<10} {account.pseudonym:<18} {account.password:<22} ({state})")
+
+
+@cli.command("create-admin")
+@click.argument("pseudonym")
+@click.password_option(
+    help="The password (asked twice when not given; prefer the prompt: a shell keeps history)."
+)
+@with_appcontext
+def create_admin(pseudonym: str, password: str) -> None:
+    """Create an admin account: the first one of a new installation. The admin sets up
+    two-factor login at the first login, then adds staff and assigns coaches."""
+    from .accounts import AccountProblem, create_account
+    from .logs import security_event
+    from .models import Role
+
+    try:
+        user = create_account(pseudonym, password, Role.ADMIN, datetime.now(UTC))
+    except AccountProblem as problem:
+        reasons = {
+            "pseudonym_taken": "that pseudonym is taken; choose another",
+            "too_short": "the password is too short (at least 12 characters)",
+            "too_long": "the password is too long",
+            "common": "the password is too common; choose one of your own",
+            "like_pseudonym": "the password is too much like the pseudonym",
+            "guessable": "the password is too easy to guess; make it longer or less predictable",
+        }
+        _refuse(f"No account created: {reasons.get(problem.kind, problem.kind)}.")
+    db.session.commit()
+    security_event("staff_account_created", user=None, subject_id=user.id, role=Role.ADMIN)
+    click.echo(f"Admin {user.pseudonym} created. Log in and set up two-factor login.")
 
 
 def _refuse(message: str) -> None:

@@ -83,3 +83,36 @@ def test_demo_logins_work(app):
     )
     assert response.status_code == 302
     assert client.get("/map").status_code == 200
+
+
+def test_create_admin_asks_the_password_twice_and_the_admin_logs_in(app):
+    info = ScriptInfo(create_app=lambda: app)
+    password = "een-eigen-wachtwoord-voor-beheer"
+    result = CliRunner().invoke(
+        cli, ["create-admin", "Eerste Beheerder"], input=f"{password}\n{password}\n", obj=info
+    )
+    assert result.exit_code == 0, result.output
+    assert password not in result.output
+    with app.app_context():
+        admin = db.session.scalars(
+            db.select(User).where(User.pseudonym == "Eerste Beheerder")
+        ).one()
+        assert admin.role == Role.ADMIN
+    login = app.test_client().post(
+        "/login", data={"pseudonym": "Eerste Beheerder", "password": password}
+    )
+    assert login.status_code == 302  # on to setting up two-factor login
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("kort", "too short"), ("Eerste Beheerder 1", "too much like the pseudonym")],
+)
+def test_create_admin_refuses_a_weak_password_and_creates_nothing(app, password, reason):
+    info = ScriptInfo(create_app=lambda: app)
+    result = CliRunner().invoke(
+        cli, ["create-admin", "Eerste Beheerder", "--password", password], obj=info
+    )
+    assert result.exit_code == 1 and reason in result.output
+    with app.app_context():
+        assert db.session.scalars(db.select(User)).first() is None

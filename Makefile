@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install install-dev system-run system-test
+.PHONY: run test bench lint format install install-dev system-run system-test
 
 run: system-run $(VENV)/.installed
 	$(BIN)/journey db upgrade
@@ -18,6 +18,12 @@ test: system-test $(VENV)/.installed-dev
 	$(BIN)/bandit --quiet --recursive journey --severity-level medium
 	$(BIN)/journey check-world worlds/*.yaml worlds/samples/*.yaml
 	$(BIN)/pytest
+
+# Pages under load (gunicorn, wrk, SQLite and PostgreSQL) against a bare Flask endpoint;
+# not part of `make test`, which runs its quick mode (tests/test_bench.py).
+# Options: make bench BENCH_ARGS="--backend sqlite --duration 5" (python -m tests.bench --help).
+bench: system-test $(VENV)/.installed-dev
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check journey tests

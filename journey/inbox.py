@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, select, union_all, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from . import drafts, letters, second_reader
@@ -111,29 +111,39 @@ def inbox_page(
     counts["answered"] = capped_count(Letter, _answered_by(coach))
     row = db.session.execute(select(*(counts[f].label(f) for f in FILTERS))).one()
     counts = {f: min(getattr(row, f), COUNT_CAP) for f in FILTERS}
-    if name == "answered":
-        query = select(Letter).where(_answered_by(coach))
-        query = query.order_by(Letter.answered_at.desc(), Letter.id.desc())
-    else:
-        # The coach's letters and the pool's, each read in due order from the index
-        # (ix_letters_inbox) up to this page, then merged: no sort of every waiting letter.
-        enough = page * per_page + 1
-        ids = [
-            select(Letter.id)
-            .where(_filter(owner, name, now, day_end))
-            .order_by(Letter.due_at, Letter.id)
-            .limit(enough)
-            .subquery()
-            for owner in (coach.id, None)
-        ]
-        query = select(Letter).where(
-            or_(Letter.id.in_(select(ids[0].c.id)), Letter.id.in_(select(ids[1].c.id)))
-        )
-        query = query.order_by(Letter.due_at, Letter.id)
-    query = query.options(
-        joinedload(Letter.coachee), joinedload(Letter.visit).load_only(Visit.place_id)
+    options = (
+        joinedload(Letter.coachee),
+        joinedload(Letter.visit).load_only(Visit.place_id),
     )
-    return InboxPage(page_of(query, page, per_page), counts)
+    if name == "answered":
+        query = select(Letter).where(_answered_by(coach)).options(*options)
+        query = query.order_by(Letter.answered_at.desc(), Letter.id.desc())
+        return InboxPage(page_of(query, page, per_page), counts)
+    # The coach's letters and the pool's, each read in due order from the index
+    # (ix_letters_inbox) up to this page, then merged: no sort of every waiting letter.
+    # The page's ids first, then their letters: a plan no database can turn into a scan.
+    page = max(page, 1)
+    arms = [
+        select(Letter.id, Letter.due_at)
+        .where(_filter(owner, name, now, day_end))
+        .order_by(Letter.due_at, Letter.id)
+        .limit(page * per_page + 1)
+        .subquery()
+        for owner in (coach.id, None)
+    ]
+    merged = union_all(*(select(arm.c.id, arm.c.due_at) for arm in arms)).subquery()
+    ids = list(
+        db.session.scalars(
+            select(merged.c.id)
+            .order_by(merged.c.due_at, merged.c.id)
+            .limit(per_page + 1)
+            .offset((page - 1) * per_page)
+        )
+    )
+    found = db.session.scalars(select(Letter).where(Letter.id.in_(ids)).options(*options))
+    by_id = {letter.id: letter for letter in found.unique()}
+    letters = [by_id[i] for i in ids[:per_page]]
+    return InboxPage(Page(letters, page, len(ids) > per_page), counts)
 
 
 def claim(letter: Letter, coach: User, now: datetime) -> bool:

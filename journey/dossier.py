@@ -127,7 +127,7 @@ class Dossier:
 # Building from the database
 
 
-LETTERS_PER_PAGE = 20  # letters on one page of the dossier; older ones a click away
+LETTERS_PER_PAGE = 10  # letters on one page of the dossier; older ones a click away
 
 
 def build_dossier(

@@ -421,12 +421,16 @@ def test_a_long_dossier_shows_the_newest_letters_and_the_older_ones_on_request(
 
     newest = client.get("/dossier").get_data(as_text=True)
     shown = re.findall(r"Brief nummer (\d\d)\.", newest)
-    assert shown == [f"{n:02d}" for n in range(6, 26)]  # the 20 newest, oldest first
+    assert shown == [f"{n:02d}" for n in range(16, 26)]  # the 10 newest, oldest first
     assert "Eerdere brieven" in newest and "Nieuwere brieven" not in newest
 
-    older = client.get("/dossier?page=2").get_data(as_text=True)
-    assert re.findall(r"Brief nummer (\d\d)\.", older) == [f"{n:02d}" for n in range(1, 6)]
-    assert "Nieuwere brieven" in older and "Eerdere brieven" not in older
+    middle = client.get("/dossier?page=2").get_data(as_text=True)
+    assert re.findall(r"Brief nummer (\d\d)\.", middle) == [f"{n:02d}" for n in range(6, 16)]
+    assert "Nieuwere brieven" in middle and "Eerdere brieven" in middle
+
+    oldest = client.get("/dossier?page=3").get_data(as_text=True)
+    assert re.findall(r"Brief nummer (\d\d)\.", oldest) == [f"{n:02d}" for n in range(1, 6)]
+    assert "Nieuwere brieven" in oldest and "Eerdere brieven" not in oldest
 
     everything = client.get("/dossier/export.md").get_data(as_text=True)
     assert re.findall(r"Brief nummer (\d\d)\.", everything) == [f"{n:02d}" for n in range(1, 26)]

@@ -13,9 +13,7 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -29,12 +27,12 @@ from typing import Any
 
 import pytest
 
-from journey.config import PROJECT_ROOT
 from journey.extensions import db
 
+from . import gunicorn
 from .conftest import PASSWORD
+from .gunicorn import HOST
 
-HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 30
 START_TIMEOUT = 30
 LOAD_TIMEOUT = 60
@@ -42,12 +40,6 @@ LOAD_TIMEOUT = 60
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 VISIT_FORM = re.compile(r'action="/visits/(\d+)"')
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 class Gunicorn:
@@ -58,9 +50,6 @@ class Gunicorn:
     def __init__(
         self, app, log_path: Path, *, workers: int = 4, env: Mapping[str, str] | None = None
     ):
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.log_path = log_path
         environment = {
             **os.environ,
             "JOURNEY_DATABASE_URL": app.config["DATABASE_URL"],
@@ -68,29 +57,11 @@ class Gunicorn:
             "JOURNEY_ENCRYPTION_KEYS": app.config["ENCRYPTION_KEYS"],
             **{f"JOURNEY_{name}": value for name, value in (env or {}).items()},
         }
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
-            "journey:create_app()",
-        ]
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-                command,
-                cwd=PROJECT_ROOT,
-                env=environment,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+        self.port, self.process = gunicorn.start(
+            "journey:create_app()", environment, log_path, workers=workers, timeout=60
+        )
+        self.url = f"http://{HOST}:{self.port}"
+        self.log_path = log_path
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]

@@ -10,7 +10,6 @@ import re
 import runpy
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,7 @@ from journey.extensions import db, limiter
 from journey.models import User
 
 from .conftest import Client, login
+from .gunicorn import free_port
 
 DEPLOY = PROJECT_ROOT / "deploy"
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -226,12 +226,6 @@ def test_gunicorn_settings_come_from_the_environment(monkeypatch):
     assert gunicorn_settings(monkeypatch, JOURNEY_WORKERS="500")["workers"] == 2 * cores + 1
     with pytest.raises(RuntimeError, match="JOURNEY_WORKERS"):
         gunicorn_settings(monkeypatch, JOURNEY_WORKERS="many")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, bytes]:

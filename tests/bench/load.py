@@ -12,9 +12,7 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -23,9 +21,9 @@ from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from journey.config import PROJECT_ROOT
+from .. import gunicorn
+from ..gunicorn import HOST
 
-HOST = "127.0.0.1"
 WORKERS = 2
 CONNECTIONS = 16
 THREADS = 2
@@ -39,42 +37,15 @@ class BenchError(RuntimeError):
     """The bench cannot measure what it claims to: a server, a login or a page failed."""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 class Server:
     """``gunicorn -w 2`` (sync workers) serving ``app`` on a free loopback port."""
 
     def __init__(self, app: str, env: dict[str, str], log_path: Path, workers: int = WORKERS):
-        self.port = free_port()
+        self.port, self.process = gunicorn.start(
+            app, {**os.environ, **env}, log_path, workers=workers, timeout=120
+        )
         self.url = f"http://{HOST}:{self.port}"
         self.log_path = log_path
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "5",
-            app,
-        ]
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
-                command,
-                cwd=PROJECT_ROOT,
-                env={**os.environ, **env},
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]

@@ -1,0 +1,53 @@
+"""Start gunicorn on a free loopback port: shared by the tests that run real servers
+(tests/servers.py) and by the benchmark (tests/bench)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from journey.config import PROJECT_ROOT
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start(
+    app: str, env: Mapping[str, str], log_path: Path, *, workers: int, timeout: int
+) -> tuple[int, subprocess.Popen]:
+    """``gunicorn`` with ``workers`` sync workers serving ``app`` (a gunicorn app spec) on
+    a free port, in the project folder, with the environment ``env``, its output going
+    to ``log_path``. Returns the port and the process."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        str(timeout),
+        "--graceful-timeout",
+        "5",
+        app,
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (fixed arguments, no shell)
+            command,
+            cwd=PROJECT_ROOT,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return port, process

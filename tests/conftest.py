@@ -170,6 +170,24 @@ def app(database_url: str, clock: Clock):
 
 
 @pytest.fixture
+def another_app():
+    """``another_app(config)``: an app configured otherwise than the test's; its sessions
+    and database connections are closed afterwards."""
+    made = []
+
+    def make(config: dict):
+        made.append(create_app({"TESTING": True, **config}))
+        made[-1].test_client_class = Client
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app) -> Client:
     return app.test_client()
 

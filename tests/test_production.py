@@ -29,12 +29,11 @@ from flask.cli import ScriptInfo
 from flask_limiter.util import get_qualified_name
 
 import journey.cli
-from journey import create_app
 from journey.config import PROJECT_ROOT, Defaults
 from journey.extensions import db, limiter
 from journey.models import User
 
-from .conftest import Client, login
+from .conftest import login
 from .gunicorn import free_port
 
 DEPLOY = PROJECT_ROOT / "deploy"
@@ -55,23 +54,6 @@ def production_config(database_url: str, **extra) -> dict:
         "RATELIMIT_KEY_PREFIX": f"journey-test-{uuid.uuid4().hex}",
         **extra,
     }
-
-
-@pytest.fixture
-def another_app():
-    """``another_app(config)``: an app configured otherwise than the test's."""
-    made = []
-
-    def make(config: dict):
-        made.append(create_app({"TESTING": True, **config}))
-        made[-1].test_client_class = Client
-        return made[-1]
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 # --- /healthz ------------------------------------------------------------------------

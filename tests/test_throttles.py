@@ -9,11 +9,10 @@ import uuid
 import pytest
 from cryptography.fernet import Fernet
 
-from journey import create_app
 from journey.config import apply_environment
-from journey.extensions import db, limiter
+from journey.extensions import limiter
 
-from .conftest import PASSWORD, Client, login
+from .conftest import PASSWORD, login
 
 REDIS_URL = "redis://127.0.0.1:6379"
 
@@ -27,23 +26,6 @@ def wrong_logins(client, count: int, address: str) -> list[int]:
         ).status_code
         for _ in range(count)
     ]
-
-
-@pytest.fixture
-def another_app():
-    """``another_app(config)``: an app configured otherwise than the test's; its database
-    connections are closed afterwards."""
-    made = []
-
-    def make(config: dict):
-        made.append(create_app({"TESTING": True, **config}))
-        made[-1].test_client_class = Client
-        return made[-1]
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_behind_a_proxy_each_visitor_has_a_login_throttle_of_their_own(

@@ -23,6 +23,7 @@ DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me"  # noqa: S105
 # The key that encrypts written texts in development; never good enough for real texts.
 DEVELOPMENT_ENCRYPTION_KEY = "rh9E2nEfzNfR4a_hjQLWxBUVDj5KyXPe50YoYC2jxtQ="
 PRODUCTION = "production"
+PG_CONNECT_TIMEOUT = 5  # seconds
 
 # (config key, development value): in production each must be set, and not to that value.
 # Add a key here when it guards data (for instance the encryption key of written texts).
@@ -131,10 +132,16 @@ def check_secrets(config: MutableMapping[str, Any], required: list[tuple[str, st
 
 
 def database_uri(url: str | None, instance_path: str) -> str:
-    """The SQLAlchemy URI for ``url``: PostgreSQL through psycopg 3, else SQLite."""
+    """The SQLAlchemy URI for ``url``: PostgreSQL through psycopg 3, else SQLite.
+
+    A PostgreSQL connection attempt gives up after ``PG_CONNECT_TIMEOUT`` seconds unless
+    the URL sets ``connect_timeout`` itself: an unreachable host then fails a request (and
+    the health check) quickly instead of holding a worker until gunicorn kills it."""
     if not url:
         return "sqlite:///" + os.path.join(instance_path, "journey.sqlite3")
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
+    if url.startswith("postgresql") and "connect_timeout=" not in url:
+        url += ("&" if "?" in url else "?") + f"connect_timeout={PG_CONNECT_TIMEOUT}"
     return url

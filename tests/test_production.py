@@ -29,6 +29,7 @@ from flask.cli import ScriptInfo
 from flask_limiter.util import get_qualified_name
 
 import journey.cli
+from journey import config
 from journey.config import PROJECT_ROOT, Defaults
 from journey.extensions import db, limiter
 from journey.models import User
@@ -421,3 +422,21 @@ def test_a_broken_nginx_example_fails_nginx_t(tmp_path, broken, replacement):
     assert broken in text
     result = nginx_test(text.replace(broken, replacement, 1), tmp_path)
     assert result.returncode != 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql://journey@db/journey",
+            "postgresql+psycopg://journey@db/journey?connect_timeout=5",
+        ),
+        (
+            "postgres:///journey?sslmode=require",
+            "postgresql+psycopg:///journey?sslmode=require&connect_timeout=5",
+        ),
+        ("postgresql://db/j?connect_timeout=20", "postgresql+psycopg://db/j?connect_timeout=20"),
+    ],
+)
+def test_a_postgresql_connection_attempt_gives_up_after_a_few_seconds(url, expected, tmp_path):
+    assert config.database_uri(url, str(tmp_path)) == expected

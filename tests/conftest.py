@@ -18,6 +18,7 @@ import functools
 import hashlib
 import os
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ import argon2
 import flask_migrate
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, text
@@ -38,6 +40,7 @@ from journey.models import Role, User
 
 PASSWORD = "een-lang-genoeg-wachtwoord"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+REDIS_URL = "redis://127.0.0.1:6379"  # .ci/system-packages test starts it
 PLACE = "veilige-haven"  # a place of the default world that tests write at
 
 
@@ -167,6 +170,20 @@ def app(database_url: str, clock: Clock):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def production_config(database_url: str, **extra) -> dict:
+    """Settings production accepts: its own secrets, Redis for the throttles (a key prefix
+    of its own, so tests do not count each other's attempts), and ``extra``."""
+    return {
+        "ENV_NAME": "production",
+        "SECRET_KEY": uuid.uuid4().hex,
+        "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"journey-test-{uuid.uuid4().hex}",
+        **extra,
+    }
 
 
 @pytest.fixture

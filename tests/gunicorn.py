@@ -6,6 +6,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -51,3 +54,20 @@ def start(
             stderr=subprocess.STDOUT,
         )
     return port, process
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> str | None:
+    """Wait until ``url`` answers 200 (polling every 0.1 s). None when it did; else why
+    not: the process exited, or ``timeout`` seconds went by."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return f"gunicorn exited with {process.returncode}"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                if response.status == 200:
+                    return None
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    return f"gunicorn did not answer within {timeout} s"

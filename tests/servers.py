@@ -15,7 +15,6 @@ import re
 import signal
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -67,18 +66,9 @@ class Gunicorn:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
 
     def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/login", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.1)
-        pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{self.log()}")
+        problem = gunicorn.wait_until_answers(f"{self.url}/login", self.process, START_TIMEOUT)
+        if problem:
+            pytest.fail(f"{problem}:\n{self.log()}")
 
     def stop(self) -> None:
         if self.process.poll() is None:

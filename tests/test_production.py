@@ -34,27 +34,14 @@ from journey.config import PROJECT_ROOT, Defaults
 from journey.extensions import db, limiter
 from journey.models import User
 
-from .conftest import login
+from .conftest import login, production_config
 from .gunicorn import free_port
 
 DEPLOY = PROJECT_ROOT / "deploy"
-REDIS_URL = "redis://127.0.0.1:6379"
 CLOSED_PORT = 9  # discard: nothing listens there
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze") or "/usr/bin/systemd-analyze"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 VENV_BIN = Path(sys.executable).parent
-
-
-def production_config(database_url: str, **extra) -> dict:
-    return {
-        "ENV_NAME": "production",
-        "SECRET_KEY": uuid.uuid4().hex,
-        "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": f"journey-test-{uuid.uuid4().hex}",
-        **extra,
-    }
 
 
 # --- /healthz ------------------------------------------------------------------------
@@ -280,12 +267,6 @@ def systemd_verify(unit_text: str, folder: Path) -> subprocess.CompletedProcess:
     )
 
 
-needs_systemd_analyze = pytest.mark.skipif(
-    not os.access(SYSTEMD_ANALYZE, os.X_OK), reason="systemd-analyze is not installed"
-)
-
-
-@needs_systemd_analyze
 def test_the_systemd_unit_verifies(tmp_path):
     text = (DEPLOY / "journey.service").read_text()
     result = systemd_verify(text, tmp_path)
@@ -302,7 +283,6 @@ def test_the_systemd_unit_verifies(tmp_path):
         assert re.search(rf"^{re.escape(setting)}$", text, re.MULTILINE), setting
 
 
-@needs_systemd_analyze
 @pytest.mark.parametrize(
     ("broken", "replacement"),
     [
@@ -379,10 +359,6 @@ def nginx_test(site_text: str, folder: Path) -> subprocess.CompletedProcess:
     )
 
 
-needs_nginx = pytest.mark.skipif(not os.access(NGINX, os.X_OK), reason="nginx is not installed")
-
-
-@needs_nginx
 def test_the_nginx_example_passes_nginx_t(tmp_path):
     result = nginx_test((DEPLOY / "nginx.conf").read_text(), tmp_path)
     assert result.returncode == 0, result.stderr
@@ -407,7 +383,6 @@ def test_the_nginx_example_matches_the_app():
     assert "/srv/journey/src/static/" in directives(text, "alias")
 
 
-@needs_nginx
 @pytest.mark.parametrize(
     ("broken", "replacement"),
     [

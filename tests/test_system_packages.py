@@ -13,7 +13,7 @@ from journey.config import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / ".ci" / "system-packages"
 PDF_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"]
-TEST_PACKAGES = [*PDF_PACKAGES, "chromium", "redis-server", "wrk", "nginx-light"]
+TEST_PACKAGES = [*PDF_PACKAGES, "chromium", "redis-server", "wrk", "nginx-light", "systemd"]
 
 
 def fake_command(folder: Path, name: str, body: str) -> None:

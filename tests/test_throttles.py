@@ -4,17 +4,12 @@ insists on a shared storage and sends HSTS."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from cryptography.fernet import Fernet
 
 from journey.config import apply_environment
 from journey.extensions import limiter
 
-from .conftest import PASSWORD, login
-
-REDIS_URL = "redis://127.0.0.1:6379"
+from .conftest import PASSWORD, login, production_config
 
 
 def wrong_logins(client, count: int, address: str) -> list[int]:
@@ -85,18 +80,6 @@ def test_one_person_makes_one_export_at_a_time(app, client, coachee):
         limiter.storage.clear(key)  # it is done
     assert client.get("/dossier/export.json").status_code == 200
     assert client.get("/dossier/export.json").status_code == 200  # and its lock went too
-
-
-def production_config(database_url: str, **extra) -> dict:
-    return {
-        "ENV_NAME": "production",
-        "SECRET_KEY": uuid.uuid4().hex,
-        "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": f"journey-test-{uuid.uuid4().hex}",
-        **extra,
-    }
 
 
 def test_production_refuses_a_throttle_storage_of_its_own_per_worker(database_url):

@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -51,18 +50,9 @@ class Server:
         return self.log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
 
     def wait_until_ready(self, path: str = "/", timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + path, timeout=5) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.1)
-        raise BenchError(f"gunicorn did not answer within {timeout} s:\n{self.log()}")
+        problem = gunicorn.wait_until_answers(self.url + path, self.process, timeout)
+        if problem:
+            raise BenchError(f"{problem}:\n{self.log()}")
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import (
     Flask,
     current_app,
@@ -21,14 +20,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_number, get_locale, ngettext
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, figures, rescue, timezones
+from . import accounts, figures, rescue, templating, timezones
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
@@ -303,7 +302,7 @@ def local_today() -> date:
 
 def datetime_filter(value: datetime, format: str = "EEEE d MMMM 'om' HH:mm") -> str:
     """``value`` (aware UTC) in the user's time zone and language, in Babel's ``format``."""
-    return format_datetime(value, format, tzinfo=user_zone(), locale=get_locale())
+    return templating.format_moment(value, format, user_zone())
 
 
 def paragraphs_filter(text: str) -> list[str]:
@@ -355,4 +354,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["check_titles"] = CHECK_TITLES
     app.jinja_env.globals["figures_sample"] = figures.SAMPLE
     app.jinja_env.globals["writer_token"] = rescue.writer_token
+    templating.init_app(app)
     login_manager.login_view = "auth.login"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, select, union_all, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from . import drafts, letters, second_reader
 from .extensions import db
@@ -222,21 +223,29 @@ def send_feedback(
 UNREAD_NOTICES = 3  # feedback notices shown on every page; the letters list shows the rest
 
 
-def unread_feedback(coachee: User, limit: int = UNREAD_NOTICES) -> list[Feedback]:
+class FeedbackNotice(NamedTuple):
+    """Feedback the coachee has not opened yet, as the notice on every page names it."""
+
+    letter_id: int
+    letter_sent_at: datetime
+    coach: str  # the coach's pseudonym
+
+
+def unread_feedback(coachee: User, limit: int = UNREAD_NOTICES) -> list[FeedbackNotice]:
     """Sent feedback the coachee has not opened yet, oldest first: at most ``limit`` and one
-    more (so a page can say there is more), each with its letter and coach, in one query."""
+    more (so a page can say there is more), in one query of plain rows (every coachee page
+    asks, so no objects are built)."""
     query = (
-        select(Feedback)
+        select(Letter.id, Letter.sent_at, User.pseudonym)
+        .select_from(Feedback)
         .join(Letter, Feedback.letter_id == Letter.id)
+        .join(User, Feedback.coach_id == User.id)
         .where(Letter.coachee_id == coachee.id, Feedback.sent_at.is_not(None))
         .where(Feedback.read_at.is_(None))
-        .options(
-            contains_eager(Feedback.letter).load_only(Letter.sent_at),
-            joinedload(Feedback.coach).load_only(User.pseudonym),
-        )
         .order_by(Feedback.sent_at, Feedback.id)
+        .limit(limit + 1)
     )
-    return list(db.session.scalars(query.limit(limit + 1)))
+    return [FeedbackNotice(*row) for row in db.session.execute(query)]
 
 
 CASELOAD_PER_PAGE = 50

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .crypto import EncryptedText
@@ -79,6 +79,8 @@ class User(UserMixin, db.Model):
     # The authenticator app's secret, encrypted like written texts; set once two-factor is on.
     # Deferred: read (and decrypted) only when a code is checked, not with every request.
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
+    # Whether two-factor is on, read with the user (no decryption): every staff request asks.
+    has_two_factor: Mapped[bool] = column_property(totp_secret.column.is_not(None))
     # The time step of the last code accepted: a code is good once, on every app server.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 ends sessions

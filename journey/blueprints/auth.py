@@ -332,7 +332,7 @@ def _two_factor_required(user: User) -> bool:
 
 
 def _setup_needed(user: User) -> bool:
-    return not user.totp_secret and _two_factor_required(user)
+    return _two_factor_required(user) and not user.has_two_factor
 
 
 # --- hooks for every request: two-factor setup first, sliding sessions, 429 page ---

@@ -168,20 +168,21 @@ def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, 
     letter (from the start on the last page) to the next newer letter (now on page 1)."""
     page = max(page, 1)
     skip = (page - 1) * per_page
-    newest_first = list(
-        db.session.scalars(
-            _sent_letters_query(coachee)
-            .order_by(None)
-            .order_by(Letter.sent_at.desc(), Letter.id.desc())
-            .offset(max(skip - 1, 0))
-            .limit(per_page + 2 if skip else per_page + 1)
-        )
-    )
+    # Which letters, by their index: the next newer letter (bounds the period), this
+    # page's, and one older (is there more?). Only this page's are loaded with their texts.
+    newest_first = db.session.execute(
+        select(Letter.id, Letter.sent_at)
+        .where(Letter.coachee_id == coachee.id, Letter.sent_at.is_not(None))
+        .order_by(Letter.sent_at.desc(), Letter.id.desc())
+        .offset(max(skip - 1, 0))
+        .limit(per_page + 2 if skip else per_page + 1)
+    ).all()
     newer = newest_first.pop(0) if skip and newest_first else None
     if skip and not newest_first:  # past the oldest letter: an empty page
         return [], [], False
     older = len(newest_first) > per_page
-    letters = newest_first[:per_page][::-1]
+    ids = [row.id for row in newest_first[:per_page]]
+    letters = list(db.session.scalars(_sent_letters_query(coachee).where(Letter.id.in_(ids))))
     stops = select(Visit).where(Visit.coachee_id == coachee.id)
     if older and letters:
         stops = stops.where(Visit.started_at >= letters[0].sent_at)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from . import access_log
+from . import access_log, notices
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
 from .frames import FrameSet
@@ -86,6 +86,7 @@ def erase(coachee: User, now: datetime) -> None:
     letter_ids = select(Letter.id).where(Letter.coachee_id == coachee.id)
     feedback_ids = select(Feedback.id).where(Feedback.letter_id.in_(letter_ids))
     visit_ids = select(Visit.id).where(Visit.coachee_id == coachee.id)
+    notices.forget(coachee, letter_ids)  # theirs, and their coaches' about their letters
     db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))
     db.session.execute(delete(Feedback).where(Feedback.id.in_(feedback_ids)))
     db.session.execute(delete(Letter).where(Letter.coachee_id == coachee.id))

@@ -10,10 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from . import notices
 from .drafts import check_version
 from .extensions import db
 from .inbox import address_letter
-from .models import Letter, LetterKind, User
+from .models import Letter, LetterKind, NoticeKind, User
 
 
 class AlreadySent(Exception):
@@ -85,5 +86,6 @@ def write_to_coachee(coach: User, coachee: User, body: str, now: datetime) -> Le
         sent_at=now,
     )
     db.session.add(letter)
+    notices.record(coachee, NoticeKind.COACH_LETTER_ARRIVED, now, letter=letter)
     db.session.flush()
     return letter

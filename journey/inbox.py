@@ -14,10 +14,10 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, func, select, union_all, update
 from sqlalchemy.orm import joinedload
 
-from . import drafts, letters, second_reader
+from . import drafts, letters, notices, second_reader
 from .extensions import db
 from .frames import Frame
-from .models import Absence, Feedback, FeedbackPart, Letter, Role, User, Visit
+from .models import Absence, Feedback, FeedbackPart, Letter, NoticeKind, Role, User, Visit
 from .paging import COUNT_CAP, Page, capped_count, page_of
 
 FILTERS = ("waiting", "overdue", "today", "answered")
@@ -58,6 +58,8 @@ def address_letter(letter: Letter, now: datetime, default_promise_hours: int) ->
     letter.coach = coach
     letter.sent_at = now
     letter.due_at = letters.due_at(now, promise)
+    if coach is not None:
+        notices.record(coach, NoticeKind.LETTER_ARRIVED, now, letter=letter)
 
 
 def _waiting(coach_id: int | None):
@@ -217,6 +219,8 @@ def send_feedback(
             save_feedback_part(feedback, key, text, now)
     feedback.sent_at = now
     feedback.letter.answered_at = now
+    letter = feedback.letter
+    notices.record(letter.coachee, NoticeKind.FEEDBACK_ARRIVED, now, letter=letter)
     db.session.flush()
 
 

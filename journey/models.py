@@ -372,3 +372,60 @@ class PracticeComment(db.Model):
 
     attempt: Mapped[PracticeAttempt] = relationship(back_populates="comments")
     author: Mapped[User | None] = relationship()
+
+
+class NoticeKind(StrEnum):
+    """What a notice tells its recipient; each kind can be switched off by them."""
+
+    LETTER_ARRIVED = "letter_arrived"  # coach: a coachee's letter landed with them
+    FEEDBACK_ARRIVED = "feedback_arrived"  # coachee: the coach answered a letter
+    COACH_LETTER_ARRIVED = "coach_letter_arrived"  # coachee: a free letter from the coach
+
+
+class MailState(StrEnum):
+    PENDING = "pending"  # the worker will send it (again, from next_attempt_at)
+    SENT = "sent"
+    FAILED = "failed"  # given up after the last attempt; last_error says why
+    NONE = "none"  # no mail: no address, the kind switched off, or no mail server set
+
+
+class Notice(db.Model):
+    """Something that happened for ``user``: listed in the app, and mailed by the worker.
+
+    Recorded in the transaction of the event itself, so a rolled-back event leaves no
+    notice. Holds no written text: its kind and letter say what happened and where.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        Index("ix_notices_user_created", "user_id", "created_at"),
+        Index("ix_notices_mail_due", "mail_state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # seen in the app
+    mail_state: Mapped[str] = mapped_column(String(10), default=MailState.NONE)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))  # the mail server's words
+
+    user: Mapped[User] = relationship()
+    letter: Mapped[Letter | None] = relationship()
+
+
+class MutedNotice(db.Model):
+    """A kind of notice ``user`` switched off: it is listed in the app, never mailed."""
+
+    __tablename__ = "muted_notices"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)

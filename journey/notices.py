@@ -1,0 +1,294 @@
+"""Notices: what happened for someone (a letter arrived, feedback arrived), listed in the
+app and mailed by ``journey worker``.
+
+A notice is recorded in the transaction of its event (``record``), so an event that
+rolls back leaves none. It holds no written text, and neither does its mail: the kind
+says what happened, the letter where to read it. A mail goes out only to someone with
+an e-mail address who did not switch the kind off, and only when a mail server is set.
+
+Delivery (``deliver_next``) claims one notice at a time in a short transaction (row
+locked with SKIP LOCKED on PostgreSQL; SQLite's write lock elsewhere) by moving its next
+attempt past a lease, sends it outside any transaction, then records the outcome. So
+several workers never send one notice twice, and a worker that dies mid-send leaves the
+notice to be tried again when its lease ends. A failure is retried with growing pauses,
+and marked failed after ``MAX_ATTEMPTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, func, select, update
+
+from .extensions import db
+from .models import Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User
+from .paging import Page, page_of
+
+LEASE = timedelta(minutes=10)  # a claimed notice waits this long before another try
+FIRST_PAUSE = timedelta(minutes=1)  # after the first failure; doubles after each next one
+LONGEST_PAUSE = timedelta(hours=2)
+MAX_ATTEMPTS = 10  # about eleven hours of trying
+NOTICES_PER_PAGE = 25
+UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
+
+# The kinds each role receives (and can switch off on their account page).
+KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
+    Role.COACH: (NoticeKind.LETTER_ARRIVED,),
+    Role.COACHEE: (NoticeKind.FEEDBACK_ARRIVED, NoticeKind.COACH_LETTER_ARRIVED),
+}
+
+# What each kind is called where it can be switched off ("Mail me when ...").
+KIND_LABELS = {
+    NoticeKind.LETTER_ARRIVED: lazy_gettext("er een brief voor mij binnenkomt"),
+    NoticeKind.FEEDBACK_ARRIVED: lazy_gettext("mijn coach op een brief van mij antwoordt"),
+    NoticeKind.COACH_LETTER_ARRIVED: lazy_gettext("mijn coach mij een brief schrijft"),
+}
+
+
+def kinds_for(user: User) -> tuple[NoticeKind, ...]:
+    return KINDS_BY_ROLE.get(user.role, ())
+
+
+# --- recording: in the event's own transaction ----------------------------------------
+
+
+def mail_enabled() -> bool:
+    """Whether a mail server is set (``JOURNEY_MAIL_HOST``)."""
+    return bool(current_app.config.get("MAIL_HOST"))
+
+
+def record(
+    user: User,
+    kind: NoticeKind,
+    now: datetime,
+    *,
+    letter: Letter | None = None,
+    mail: bool | None = None,
+) -> Notice:
+    """Note that ``kind`` happened for ``user``; mailed when a mail server is set (or
+    ``mail`` says so), the user has an address, and did not switch the kind off."""
+    if mail is None:
+        mail = mail_enabled()
+    mailed = mail and bool(user.email) and not is_muted(user, kind)
+    notice = Notice(
+        user=user,
+        kind=kind,
+        letter=letter,
+        created_at=now,
+        mail_state=MailState.PENDING if mailed else MailState.NONE,
+        next_attempt_at=now if mailed else None,
+    )
+    db.session.add(notice)
+    return notice
+
+
+def is_muted(user: User, kind: str) -> bool:
+    return db.session.get(MutedNotice, (user.id, str(kind))) is not None
+
+
+def muted_kinds(user: User) -> set[str]:
+    return set(db.session.scalars(select(MutedNotice.kind).where(MutedNotice.user_id == user.id)))
+
+
+def set_muted(user: User, kind: str, muted: bool) -> None:
+    """Switch mail of ``kind`` off (``muted``) or on again for ``user``; its notices still
+    appear in the app. Pending mails of that kind are not sent any more."""
+    row = db.session.get(MutedNotice, (user.id, str(kind)))
+    if muted and row is None:
+        db.session.add(MutedNotice(user_id=user.id, kind=str(kind)))
+        db.session.execute(
+            update(Notice)
+            .where(Notice.user_id == user.id, Notice.kind == str(kind))
+            .where(Notice.mail_state == MailState.PENDING)
+            .values(mail_state=MailState.NONE, next_attempt_at=None)
+        )
+    elif not muted and row is not None:
+        db.session.delete(row)
+    db.session.flush()
+
+
+# --- unsubscribe links: signed, no login needed ---------------------------------------
+
+
+def unsubscribe_token(secret_key: str, user_id: int, kind: str) -> str:
+    """The signed part of a mail's unsubscribe link: this user, this kind."""
+    return URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps([user_id, str(kind)])
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    user: User
+    kind: NoticeKind
+
+
+def read_unsubscribe_token(secret_key: str, token: str) -> Unsubscribe | None:
+    """The user and kind a token was made for; None when it was tampered with, names a
+    kind that does not exist or a user who is gone."""
+    try:
+        user_id, kind = URLSafeSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+        kind = NoticeKind(kind)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or kind not in kinds_for(user):
+        return None
+    return Unsubscribe(user, kind)
+
+
+# --- in the app -------------------------------------------------------------------------
+
+
+def unread_count(user: User, cap: int) -> int:
+    """How many of the user's notices are unread, counting at most ``cap``."""
+    unread = (
+        select(Notice.id)
+        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
+        .limit(cap)
+        .subquery()
+    )
+    return db.session.scalar(select(func.count()).select_from(unread)) or 0
+
+
+def notices_of(user: User, page: int = 1) -> Page[Notice]:
+    query = (
+        select(Notice)
+        .where(Notice.user_id == user.id)
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+    )
+    return page_of(query, page, NOTICES_PER_PAGE)
+
+
+def mark_read(user: User, notices: list[Notice], now: datetime) -> None:
+    ids = [n.id for n in notices if n.read_at is None]
+    if ids:
+        db.session.execute(
+            update(Notice)
+            .where(Notice.user_id == user.id, Notice.id.in_(ids))
+            .values(read_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def forget(user: User, letter_ids) -> None:
+    """Remove ``user``'s notices and switches, and anyone's notices about the letters
+    ``letter_ids`` (a query or a list): the user is being erased."""
+    db.session.execute(
+        delete(Notice).where((Notice.user_id == user.id) | Notice.letter_id.in_(letter_ids))
+    )
+    db.session.execute(delete(MutedNotice).where(MutedNotice.user_id == user.id))
+
+
+# --- what a notice says (the same words in the app and in the mail) -------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str  # the mail's subject and the line in the app
+    body: str  # the mail's first paragraph
+    action: str  # the words of the link
+
+
+def wording(kind: str) -> Wording:
+    if kind == NoticeKind.LETTER_ARRIVED:
+        return Wording(
+            _("Er is een nieuwe brief voor je"),
+            _("Een coachee heeft je een brief gestuurd. Hij staat in je inbox in Journey."),
+            _("Lees de brief"),
+        )
+    if kind == NoticeKind.FEEDBACK_ARRIVED:
+        return Wording(
+            _("Je coach heeft geantwoord"),
+            _("Je coach heeft feedback geschreven op je brief. Je kunt die lezen in Journey."),
+            _("Lees de feedback"),
+        )
+    return Wording(
+        _("Je coach heeft je een brief geschreven"),
+        _("Er staat een brief van je coach voor je klaar in Journey."),
+        _("Lees de brief"),
+    )
+
+
+# --- delivery by the worker ---------------------------------------------------------------
+
+
+def pause_after(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed try."""
+    return min(FIRST_PAUSE * 2 ** max(attempts - 1, 0), LONGEST_PAUSE)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What the worker needs to mail a claimed notice, read before its claim commits (so
+    nothing is read, and no lock held, while the mail server is talked to)."""
+
+    notice_id: int
+    kind: NoticeKind
+    user_id: int
+    email: str
+    letter_id: int | None
+    letter_due_at: datetime | None
+    attempts: int
+
+
+def claim_next(now: datetime) -> Claimed | None:
+    """Claim the notice whose mail is due first: its next attempt moves past the lease
+    and its attempts go up, in a transaction of its own. None when nothing is due."""
+    query = (
+        select(Notice)
+        .where(Notice.mail_state == MailState.PENDING, Notice.next_attempt_at <= now)
+        .order_by(Notice.next_attempt_at, Notice.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=Notice)
+    )
+    notice = db.session.scalars(query).first()
+    if notice is None:
+        db.session.rollback()
+        return None
+    notice.attempts += 1
+    notice.next_attempt_at = now + LEASE
+    claimed = Claimed(
+        notice_id=notice.id,
+        kind=NoticeKind(notice.kind),
+        user_id=notice.user_id,
+        email=notice.user.email or "",
+        letter_id=notice.letter_id,
+        letter_due_at=notice.letter.due_at if notice.letter else None,
+        attempts=notice.attempts,
+    )
+    db.session.commit()
+    return claimed
+
+
+def deliver_next(now: datetime, send: Callable[[Claimed], object]) -> Notice | None:
+    """Claim one due notice and mail it with ``send`` (which raises on failure; the
+    error's text is kept, never the mail's). Returns the notice as it ended, or None
+    when nothing was due."""
+    claimed = claim_next(now)
+    if claimed is None:
+        return None
+    failure = None
+    try:
+        send(claimed)
+    except Exception as error:  # noqa: BLE001 (whatever went wrong: try again later)
+        failure = str(error)[:300] or type(error).__name__
+    notice = db.session.get(Notice, claimed.notice_id)
+    if notice is None or notice.mail_state != MailState.PENDING:  # erased or muted meanwhile
+        db.session.rollback()
+        return notice
+    if failure is None:
+        notice.mail_state, notice.next_attempt_at = MailState.SENT, None
+        notice.mailed_at, notice.last_error = now, None
+    else:
+        notice.last_error = failure
+        if notice.attempts >= MAX_ATTEMPTS:
+            notice.mail_state, notice.next_attempt_at = MailState.FAILED, None
+        else:
+            notice.next_attempt_at = now + pause_after(notice.attempts)
+    db.session.commit()
+    return notice

@@ -85,6 +85,18 @@ class Defaults:
     TWO_FACTOR_REQUIRED_ROLES: tuple[str, ...] = ("coach", "supervisor", "admin")
     TOTP_ISSUER = "Journey"
 
+    # Mail (journey/mail.py): notices go out through this SMTP server, sent by
+    # `journey worker`. Without MAIL_HOST, notices are shown in the app only.
+    MAIL_HOST: str | None = None
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"  # "starttls", "tls" (SMTPS, port 465) or "none"
+    MAIL_USER: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER: str | None = None  # the From address: "Journey <journey@example.org>"
+    MAIL_TIMEOUT = 20  # seconds to wait for the mail server
+    # The address people reach Journey at (https://journey.example.org): links in mails.
+    BASE_URL: str | None = None
+
     # Logging (journey/logs.py): "text" lines or "json" (one object per line), to stderr.
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"
@@ -107,6 +119,7 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
     except ValueError as error:
         raise RuntimeError(f"JOURNEY_TIME_ZONE: {error}") from None
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIME_ZONE"]
+    check_mail_settings(config)
     if config["ENV_NAME"] == PRODUCTION:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True
@@ -117,6 +130,30 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
                 f"(redis://host:6379) when JOURNEY_ENV={PRODUCTION}: with memory:// each "
                 "worker counts login attempts and two-factor codes on its own."
             )
+
+
+MAIL_SECURITIES = ("starttls", "tls", "none")
+
+
+def check_mail_settings(config: MutableMapping[str, Any]) -> None:
+    """With a mail server set, the sender and the base URL must be too; RuntimeError else."""
+    if not config.get("MAIL_HOST"):
+        return
+    security = str(config.get("MAIL_SECURITY") or "").lower()
+    if security not in MAIL_SECURITIES:
+        raise RuntimeError(
+            f"JOURNEY_MAIL_SECURITY must be one of {', '.join(MAIL_SECURITIES)}, not {security!r}."
+        )
+    config["MAIL_SECURITY"] = security
+    for key, example in (
+        ("MAIL_SENDER", "Journey <journey@example.org>"),
+        ("BASE_URL", "https://journey.example.org"),
+    ):
+        if not config.get(key):
+            raise RuntimeError(
+                f"JOURNEY_{key} must be set when JOURNEY_MAIL_HOST is (for example {example!r})."
+            )
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
 
 
 def check_secrets(config: MutableMapping[str, Any], required: list[tuple[str, str | None]]) -> None:

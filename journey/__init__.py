@@ -65,11 +65,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import web
-    from .blueprints import admin, auth, dossier, health, inbox, journey, practice, privacy
+    from .blueprints import (
+        admin,
+        auth,
+        dossier,
+        health,
+        inbox,
+        journey,
+        notices,
+        practice,
+        privacy,
+    )
 
     web.init_app(app)
     static_files.init_app(app)
-    for blueprint in (auth.bp, journey.bp, inbox.bp, dossier.bp, practice.bp, privacy.bp, admin.bp):
-        app.register_blueprint(blueprint)
+    blueprints = (auth, journey, inbox, dossier, practice, privacy, admin, notices)
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)
     return app

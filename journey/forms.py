@@ -8,6 +8,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     PasswordField,
@@ -308,3 +309,19 @@ class PracticeCommentForm(FlaskForm):
             Length(max=4_000, message=_l("Een opmerking heeft hoogstens %(max)d tekens.")),
         ],
     )
+
+
+class NoticeMailForm(FlaskForm):
+    """Which kinds of notice someone wants by mail: one checkbox per kind of their role
+    (``notice_mail_form`` adds them)."""
+
+
+@functools.cache
+def _notice_mail_form_class(kinds: tuple[str, ...]) -> type[NoticeMailForm]:
+    return type(
+        "NoticeMailFormFor", (NoticeMailForm,), {kind: BooleanField(kind) for kind in kinds}
+    )
+
+
+def notice_mail_form(kinds: tuple[str, ...], **kwargs) -> NoticeMailForm:
+    return _notice_mail_form_class(tuple(str(kind) for kind in kinds))(**kwargs)

@@ -1,0 +1,407 @@
+"""Notices (issue 11, first part): recorded with their event, listed in the app, mailed
+by the worker through a real SMTP server (aiosmtpd on a free local port), never with a
+written text, each kind switched off on the page or by the mail's unsubscribe link."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+
+from journey import data_rights, free_letters, inbox, notices, worker
+from journey.cli import cli
+from journey.extensions import db
+from journey.models import Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User
+from tests.conftest import a_place_letter, login
+from tests.gunicorn import free_port
+
+CANARY = "Kanarie-7f3a9: mijn geheim bij de vuurtoren"
+BASE_URL = "https://journey.example.org"
+
+
+class Catcher:
+    """An SMTP server that keeps every message it is handed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.port = free_port()
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK queued"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def text(self, message: EmailMessage) -> str:
+        """Everything in a message: its headers and its body."""
+        return message.as_string() + message.get_body(("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp(app):
+    """A mail server on a free port, and the app set to mail through it."""
+    catcher = Catcher()
+    catcher.start()
+    app.config.update(
+        MAIL_HOST="127.0.0.1",
+        MAIL_PORT=catcher.port,
+        MAIL_SECURITY="none",
+        MAIL_SENDER="Journey <journey@example.org>",
+        MAIL_TIMEOUT=5,
+        BASE_URL=BASE_URL,
+    )
+    yield catcher
+    catcher.stop()
+
+
+def _set(app, actor, **values):
+    with app.app_context():
+        user = db.session.get(User, actor.id)
+        for name, value in values.items():
+            setattr(user, name, value)
+        db.session.commit()
+
+
+def _deliver(app, clock) -> int:
+    with app.app_context():
+        return worker.deliver_due(clock)
+
+
+def _notices(app, **where) -> list[Notice]:
+    with app.app_context():
+        query = db.select(Notice).filter_by(**where).order_by(Notice.id)
+        found = list(db.session.scalars(query))
+        db.session.expunge_all()
+        return found
+
+
+@pytest.fixture
+def anna_and_mila(app, make_user, coach):
+    _set(app, coach, email="anna@example.org")
+    mila = make_user("Mila", Role.COACHEE, coach=coach, email="mila@example.org")
+    return coach, mila
+
+
+def test_a_letter_mails_its_coach_what_happened_and_never_what_was_written(
+    app, smtp, clock, anna_and_mila
+):
+    anna, mila = anna_and_mila
+    letter_id = a_place_letter(app, mila, clock, answer=CANARY)
+    assert _deliver(app, clock) == 1
+    [mail] = smtp.messages
+    assert mail["To"] == "anna@example.org"
+    assert mail["Subject"] == "Er is een nieuwe brief voor je"
+    assert mail["From"] == "Journey <journey@example.org>"
+    body = mail.get_body(("plain",)).get_content()
+    assert f"{BASE_URL}/inbox/letters/{letter_id}" in body
+    # Due 48 hours after 2 March 2026 09:00 UTC, shown in Amsterdam's time (UTC+1).
+    assert "Je antwoord wordt verwacht vóór woensdag 4 maart om 10:00." in body
+    unsubscribe = mail["List-Unsubscribe"]
+    assert unsubscribe.startswith(f"<{BASE_URL}/notices/unsubscribe/")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    everything = smtp.text(mail)
+    for secret in (CANARY, "Een notitie.", "Mila", "Veilige haven"):
+        assert secret not in everything
+    [notice] = _notices(app, user_id=anna.id)
+    assert notice.mail_state == MailState.SENT and notice.attempts == 1
+
+
+def test_feedback_and_a_coachs_letter_mail_the_coachee(app, smtp, clock, anna_and_mila, frame):
+    anna, mila = anna_and_mila
+    letter_id = a_place_letter(app, mila, clock)
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        coach = db.session.get(User, anna.id)
+        feedback = inbox.feedback_draft(letter, coach, frame, clock())
+        texts = {key: f"{CANARY} ({key})" for key in inbox.feedback_keys(frame, letter)}
+        inbox.send_feedback(feedback, texts, frame, clock())
+        coach_letter = free_letters.write_to_coachee(coach, letter.coachee, CANARY, clock())
+        coach_letter_id = coach_letter.id
+        db.session.commit()
+    assert _deliver(app, clock) == 3  # the coach's (the letter) and the coachee's two
+    to_mila = [m for m in smtp.messages if m["To"] == "mila@example.org"]
+    assert sorted(m["Subject"] for m in to_mila) == [
+        "Je coach heeft geantwoord",
+        "Je coach heeft je een brief geschreven",
+    ]
+    bodies = {m["Subject"]: m.get_body(("plain",)).get_content() for m in to_mila}
+    assert f"{BASE_URL}/letters/{letter_id}" in bodies["Je coach heeft geantwoord"]
+    assert (
+        f"{BASE_URL}/letters/{coach_letter_id}" in bodies["Je coach heeft je een brief geschreven"]
+    )
+    for mail in smtp.messages:
+        assert CANARY not in smtp.text(mail)
+        assert "Coach Anna" not in smtp.text(mail)
+
+
+def test_without_an_address_or_a_mail_server_notices_stay_in_the_app(app, clock, make_user, coach):
+    """No JOURNEY_MAIL_HOST: nothing is queued for mail; the notice is in the app."""
+    _set(app, coach, email="anna@example.org")
+    mila = make_user("Mila", Role.COACHEE, coach=coach)
+    a_place_letter(app, mila, clock)
+    [notice] = _notices(app, user_id=coach.id)
+    assert notice.kind == NoticeKind.LETTER_ARRIVED
+    assert notice.mail_state == MailState.NONE
+
+
+def test_a_coachee_without_an_address_gets_no_mail(app, smtp, clock, make_user, coach, frame):
+    _set(app, coach, email="anna@example.org")
+    mila = make_user("Mila", Role.COACHEE, coach=coach)  # pseudonymous: no address
+    letter_id = a_place_letter(app, mila, clock)
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        feedback = inbox.feedback_draft(letter, db.session.get(User, coach.id), frame, clock())
+        texts = dict.fromkeys(inbox.feedback_keys(frame, letter), "Goed gedaan.")
+        inbox.send_feedback(feedback, texts, frame, clock())
+        db.session.commit()
+    [for_mila] = _notices(app, user_id=mila.id)
+    assert for_mila.mail_state == MailState.NONE
+    assert _deliver(app, clock) == 1
+    assert [m["To"] for m in smtp.messages] == ["anna@example.org"]
+
+
+def test_a_rolled_back_event_leaves_no_notice(app, smtp, clock, anna_and_mila, world):
+    anna, mila = anna_and_mila
+    with app.app_context():
+        user = db.session.get(User, mila.id)
+        from journey import visits
+
+        visit = visits.visit_place(user, "veilige-haven", clock())
+        question = world.place("veilige-haven").questions[0].id
+        visits.send_letter(visit, {question: "Tekst"}, 6, "", clock(), 48)
+        assert db.session.scalars(db.select(Notice)).all()  # recorded with the letter ...
+        db.session.rollback()  # ... and gone with it
+    assert _notices(app) == []
+    assert _deliver(app, clock) == 0
+    assert smtp.messages == []
+
+
+def test_the_mail_server_down_then_up_every_notice_arrives_once(app, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    smtp.stop()
+    a_place_letter(app, mila, clock)
+    assert _deliver(app, clock) == 1  # tried, failed
+    [notice] = _notices(app)
+    assert notice.mail_state == MailState.PENDING and notice.attempts == 1
+    assert notice.last_error  # the reason, kept for the admin
+    assert notice.next_attempt_at == clock() + notices.pause_after(1)
+    assert _deliver(app, clock) == 0  # not yet due again
+    smtp.start()
+    clock.advance(minutes=1)
+    assert _deliver(app, clock) == 1
+    assert _deliver(app, clock) == 0  # run again: nothing twice
+    clock.advance(hours=3)
+    assert _deliver(app, clock) == 0
+    assert len(smtp.messages) == 1
+    [notice] = _notices(app)
+    assert notice.mail_state == MailState.SENT and notice.attempts == 2
+    assert notice.last_error is None
+
+
+def test_pauses_grow_and_the_worker_gives_up_after_the_last_attempt(
+    app, smtp, clock, anna_and_mila
+):
+    anna, mila = anna_and_mila
+    smtp.stop()
+    a_place_letter(app, mila, clock)
+    pauses = []
+    for _ in range(notices.MAX_ATTEMPTS):
+        assert _deliver(app, clock) == 1
+        [notice] = _notices(app)
+        if notice.next_attempt_at:
+            pauses.append(notice.next_attempt_at - clock())
+            clock.now = notice.next_attempt_at
+    assert pauses[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(pauses) == notices.LONGEST_PAUSE
+    [notice] = _notices(app)
+    assert notice.mail_state == MailState.FAILED and notice.next_attempt_at is None
+    assert _deliver(app, clock) == 0
+
+
+def test_a_worker_that_died_mid_send_leaves_the_notice_for_after_its_lease(
+    app, smtp, clock, anna_and_mila
+):
+    anna, mila = anna_and_mila
+    a_place_letter(app, mila, clock)
+    with app.app_context():
+        assert notices.claim_next(clock()) is not None  # claimed, then the worker died
+    assert _deliver(app, clock) == 0  # another worker leaves it alone meanwhile
+    clock.advance(seconds=notices.LEASE.total_seconds())
+    assert _deliver(app, clock) == 1
+    assert len(smtp.messages) == 1
+
+
+def test_two_workers_at_once_mail_each_notice_once(app, smtp, clock, make_user, coach):
+    _set(app, coach, email="anna@example.org")
+    for number in range(12):
+        mila = make_user(f"Mila {number}", Role.COACHEE, coach=coach)
+        a_place_letter(app, mila, clock)
+    errors = []
+
+    def work() -> None:
+        try:
+            _deliver(app, clock)
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(60)
+    assert errors == []
+    assert len(smtp.messages) == 12
+    assert all(n.mail_state == MailState.SENT for n in _notices(app))
+    assert sum(n.attempts for n in _notices(app)) == 12
+
+
+def test_the_header_counts_new_notices_and_the_page_lists_them(app, client, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    letter_id = a_place_letter(app, mila, clock)
+    login(client, anna)
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert 'Berichten <span class="count">1<span class="visually-hidden"> nieuw' in page
+    listed = client.get("/notices/").get_data(as_text=True)
+    assert "Er is een nieuwe brief voor je" in listed
+    assert f'href="/inbox/letters/{letter_id}"' in listed
+    assert "maandag 2 maart om 10:00" in listed  # 09:00 UTC in Amsterdam
+    page = client.get("/inbox/").get_data(as_text=True)
+    assert 'Berichten <span class="count">' not in page  # read now
+    # Mila has nothing yet, and never sees Anna's notices.
+    other = app.test_client()
+    login(other, mila)
+    assert "Er zijn nog geen berichten voor je." in other.get("/notices/").get_data(as_text=True)
+
+
+def test_switching_a_kind_off_on_the_page_stops_its_mail(app, client, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    login(client, mila)
+    page = client.get("/notices/").get_data(as_text=True)
+    assert 'name="feedback_arrived" value="y" checked' in page
+    response = client.post("/notices/mail", data={"coach_letter_arrived": "y"})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, mila.id)
+        assert notices.muted_kinds(user) == {"feedback_arrived"}
+        coach = db.session.get(User, anna.id)
+        letter = free_letters.write_to_coachee(coach, user, "Hallo", clock())
+        db.session.commit()
+        assert letter.id
+    page = client.get("/notices/").get_data(as_text=True)
+    assert 'name="feedback_arrived" value="y">' in page  # off now
+    client.post("/notices/mail", data={"feedback_arrived": "y"})  # both off but one
+    with app.app_context():
+        assert notices.muted_kinds(db.session.get(User, mila.id)) == {"coach_letter_arrived"}
+
+
+def _journey(app, args: list[str]):
+    """The ``journey`` command with ``args``, on ``app``."""
+    return CliRunner().invoke(cli, args, obj=ScriptInfo(create_app=lambda: app))
+
+
+def _token(app, actor, kind) -> str:
+    return notices.unsubscribe_token(app.config["SECRET_KEY"], actor.id, kind)
+
+
+def test_the_unsubscribe_link_works_without_login_for_its_own_user_and_kind(
+    app, smtp, clock, anna_and_mila
+):
+    anna, mila = anna_and_mila
+    visitor = app.test_client()
+    token = _token(app, mila, NoticeKind.FEEDBACK_ARRIVED)
+    page = visitor.get(f"/notices/unsubscribe/{token}")
+    assert page.status_code == 200
+    assert "mijn coach op een brief van mij antwoordt" in page.get_data(as_text=True)
+    with app.app_context():  # a look is not a choice: link checkers open links
+        assert db.session.scalars(db.select(MutedNotice)).all() == []
+    done = visitor.post(f"/notices/unsubscribe/{token}", csrf=False)  # one click (RFC 8058)
+    assert done.status_code == 200
+    assert "Je krijgt deze mail niet meer" in done.get_data(as_text=True)
+    with app.app_context():
+        assert notices.muted_kinds(db.session.get(User, mila.id)) == {"feedback_arrived"}
+        assert notices.muted_kinds(db.session.get(User, anna.id)) == set()
+
+
+@pytest.mark.parametrize("spoil", ["tamper", "other_kind_for_role", "nonsense"])
+def test_a_spoilt_unsubscribe_link_is_refused_with_a_clear_page(app, anna_and_mila, spoil):
+    anna, mila = anna_and_mila
+    token = {
+        "tamper": _token(app, mila, NoticeKind.FEEDBACK_ARRIVED)[:-2] + "xx",
+        "other_kind_for_role": _token(app, anna, NoticeKind.FEEDBACK_ARRIVED),
+        "nonsense": "abc",
+    }[spoil]
+    visitor = app.test_client()
+    for response in (
+        visitor.get(f"/notices/unsubscribe/{token}"),
+        visitor.post(f"/notices/unsubscribe/{token}", csrf=False),
+    ):
+        assert response.status_code == 400
+        assert "Deze link werkt niet" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(db.select(MutedNotice)).all() == []
+
+
+def test_muting_stops_mails_already_waiting(app, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    a_place_letter(app, mila, clock)
+    app.test_client().post(
+        f"/notices/unsubscribe/{_token(app, anna, NoticeKind.LETTER_ARRIVED)}", csrf=False
+    )
+    assert _deliver(app, clock) == 0
+    assert smtp.messages == []
+    [notice] = _notices(app)
+    assert notice.mail_state == MailState.NONE
+
+
+def test_erasing_a_coachee_removes_the_notices_about_them(app, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    a_place_letter(app, mila, clock)
+    with app.app_context():
+        data_rights.erase(db.session.get(User, mila.id), clock())
+        db.session.commit()
+    assert _notices(app) == []
+
+
+def test_check_mail_reports_what_the_server_said(app, smtp):
+    result = _journey(app, ["check-mail", "beheer@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "The mail server took it: 250 OK queued" in result.output
+    [mail] = smtp.messages
+    assert mail["To"] == "beheer@example.org" and mail["Subject"] == "Testmail van Journey"
+    smtp.stop()
+    result = _journey(app, ["check-mail", "beheer@example.org"])
+    assert result.exit_code == 1
+    assert "The mail server did not take it: ConnectionRefusedError" in result.output
+
+
+def test_the_worker_and_check_mail_say_when_no_mail_server_is_set(app):
+    for args in (["worker", "--once"], ["check-mail", "a@example.org"]):
+        result = _journey(app, args)
+        assert result.exit_code == 1
+        assert "JOURNEY_MAIL_HOST" in result.output
+
+
+def test_mail_settings_need_a_sender_and_the_base_url(another_app, database_url):
+    base = {"DATABASE_URL": database_url, "MAIL_HOST": "smtp.example.org"}
+    with pytest.raises(RuntimeError, match="JOURNEY_MAIL_SENDER must be set"):
+        another_app(base)
+    with pytest.raises(RuntimeError, match="JOURNEY_BASE_URL must be set"):
+        another_app({**base, "MAIL_SENDER": "j@example.org"})
+    with pytest.raises(RuntimeError, match="JOURNEY_MAIL_SECURITY must be one of"):
+        another_app(
+            {**base, "MAIL_SENDER": "j@example.org", "BASE_URL": BASE_URL, "MAIL_SECURITY": "ssl3"}
+        )

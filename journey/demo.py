@@ -14,14 +14,15 @@ class DemoAccount:
     pseudonym: str
     password: str
     role: Role
+    email: str | None = None  # example.org: a local mail catcher shows the notices
 
 
-COACH = DemoAccount("Coach Anna", "anna-schrijft-terug", Role.COACH)
+COACH = DemoAccount("Coach Anna", "anna-schrijft-terug", Role.COACH, "anna@example.org")
 TRAINEE = DemoAccount("Leerling Bas", "oefenen-met-brieven", Role.TRAINEE)
 SUPERVISOR = DemoAccount("Supervisor Carla", "meelezen-en-leren", Role.SUPERVISOR)
 DEMO_ACCOUNTS = (
     COACH,
-    DemoAccount("Reiziger", "onderweg-naar-huis", Role.COACHEE),
+    DemoAccount("Reiziger", "onderweg-naar-huis", Role.COACHEE, "reiziger@example.org"),
     TRAINEE,
     SUPERVISOR,
     DemoAccount("Beheerder", "alles-op-orde-houden", Role.ADMIN),
@@ -39,7 +40,9 @@ def load_demo(now: datetime) -> list[tuple[DemoAccount, bool]]:
         existing = accounts.find_by_pseudonym(demo.pseudonym)
         if existing is None:
             coach = _coach() if demo.role == Role.COACHEE else None
-            accounts.create_account(demo.pseudonym, demo.password, demo.role, now, coach=coach)
+            accounts.create_account(
+                demo.pseudonym, demo.password, demo.role, now, coach=coach, email=demo.email
+            )
         result.append((demo, existing is None))
     trainee = accounts.find_by_pseudonym(TRAINEE.pseudonym)
     if trainee is not None and trainee.supervisor is None:

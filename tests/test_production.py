@@ -254,10 +254,12 @@ def test_journey_serve_really_serves(tmp_path):
 # --- the systemd unit -------------------------------------------------------------------
 
 
-def systemd_verify(unit_text: str, folder: Path) -> subprocess.CompletedProcess:
-    """``systemd-analyze verify`` on ``unit_text`` as journey.service, with ExecStart on
-    this virtualenv's real ``journey`` (the unit's /srv/journey/venv does not exist here)."""
-    unit = folder / "journey.service"
+def systemd_verify(
+    unit_text: str, folder: Path, name: str = "journey.service"
+) -> subprocess.CompletedProcess:
+    """``systemd-analyze verify`` on ``unit_text`` as ``name``, with ExecStart on this
+    virtualenv's real ``journey`` (the unit's /srv/journey/venv does not exist here)."""
+    unit = folder / name
     unit.write_text(unit_text.replace("/srv/journey/venv/bin/", f"{VENV_BIN}/"))
     return subprocess.run(  # noqa: S603
         [SYSTEMD_ANALYZE, "verify", "--man=no", str(unit)],
@@ -281,6 +283,22 @@ def test_the_systemd_unit_verifies(tmp_path):
         "Type=notify",
     ):
         assert re.search(rf"^{re.escape(setting)}$", text, re.MULTILINE), setting
+
+
+def test_the_mail_workers_systemd_unit_verifies(tmp_path):
+    text = (DEPLOY / "journey-worker.service").read_text()
+    result = systemd_verify(text, tmp_path, "journey-worker.service")
+    assert result.returncode == 0 and result.stdout + result.stderr == "", result.stderr
+    for setting in (
+        "EnvironmentFile=/etc/journey/journey.env",
+        "ExecStart=/srv/journey/venv/bin/journey worker",
+        "ProtectSystem=strict",
+    ):
+        assert re.search(rf"^{re.escape(setting)}$", text, re.MULTILINE), setting
+    broken = systemd_verify(
+        text.replace("bin/journey worker", "bin/journey-worker worker"), tmp_path, "b.service"
+    )
+    assert broken.returncode != 0 or broken.stdout + broken.stderr != ""
 
 
 @pytest.mark.parametrize(

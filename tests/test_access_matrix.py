@@ -20,7 +20,8 @@ import pytest
 
 from journey import free_letters, inbox, practice, visits
 from journey.extensions import db
-from journey.models import Role, User
+from journey.models import NoticeKind, Role, User
+from journey.notices import unsubscribe_token
 
 from .conftest import Actor, login
 
@@ -123,6 +124,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "privacy.index": row(coachees=200),
     "privacy.archive": row(coachees=200),
     "privacy.erase": row(coachees=200),  # GET: the form that asks for the password
+    # notices: everyone's own; an unsubscribe link works for whoever holds it (no login)
+    "notices.index": row(200),
+    "notices.mail_settings": row(302),
+    "notices.unsubscribe": row(200, anonymous=200),  # GET: the page with the button
     # operations: the health check answers everyone, logged in or not
     "health.healthz": row(200, anonymous=200),
 }
@@ -182,6 +187,8 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("practice.save_part", {"number": "t.attempt.number"}, row(trainee=409, anonymous=NO_SESSION)),
     ("practice.save_part", {"number": "t.far"}, row(anonymous=NO_SESSION)),
     ("inbox.second_reader", {"letter_id": "pool.letter"}, row()),  # nobody holds it yet
+    # a spoilt unsubscribe link is refused alike for everyone
+    ("notices.unsubscribe", {"token": "spoilt.token"}, row(400, anonymous=400)),
 ]
 
 # URL parameter -> the cast's value (Cast.values) it is filled with.
@@ -198,6 +205,7 @@ PARAMS = {
     "trainee_id": "trainee",
     "sample_id": "t.sample",
     "number": "t.next",
+    "token": "a.unsubscribe",
     "attempt_id": "t.attempt",
 }
 PARAMS_FOR = {
@@ -292,7 +300,11 @@ def cast(app, make_user, clock) -> Cast:
     other = make_user("Leerling Olaf", Role.TRAINEE, supervisor=other_supervisor)
     values: dict[str, object] = {name: user.id for name, user in users.items()}
     values |= {"missing": 999_999, "missing.place": "nergens", "fmt.json": "json"}
-    values |= {"fmt.docx": "docx"}
+    values |= {"fmt.docx": "docx", "spoilt.token": "abc"}
+    kind = NoticeKind.FEEDBACK_ARRIVED  # A's unsubscribe link from a feedback mail
+    values["a.unsubscribe"] = unsubscribe_token(
+        app.config["SECRET_KEY"], users["coachee_a"].id, kind
+    )
     with app.app_context():  # the cast's things, written before any request
         for side in ("a", "b"):
             coachee, coach = (

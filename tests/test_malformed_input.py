@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from journey import free_letters, inbox, practice, visits
+from journey import free_letters, inbox, notices, practice, visits
 from journey.extensions import db
-from journey.models import Role, User
+from journey.models import NoticeKind, Role, User
 
 from .conftest import PLACE, a_place_letter, login
 
@@ -90,6 +90,9 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
             "field": f"q-{world.places[1].questions[0].id}",
             "place_id": PLACE,
             "fmt": "json",
+            "token": notices.unsubscribe_token(
+                app.config["SECRET_KEY"], coachee.id, NoticeKind.FEEDBACK_ARRIVED
+            ),
         }
         db.session.commit()
     actors = {
@@ -117,7 +120,7 @@ def requests_for(rule, values: dict[str, object]):
         for huge in HUGE_IDS:
             huge_path = rule.build({**url_values(rule, values), arg: huge})[1]
             yield from ((method, huge_path, {}) for method in rule.methods & {"GET", "POST"})
-    for arg in sorted(rule.arguments & {"sample_id", "key", "field", "place_id", "fmt"}):
+    for arg in sorted(rule.arguments & {"sample_id", "key", "field", "place_id", "fmt", "token"}):
         nul_path = rule.build({**url_values(rule, values), arg: NUL})[1]
         yield from ((method, nul_path, {}) for method in rule.methods & {"GET", "POST"})
     if "GET" in rule.methods:

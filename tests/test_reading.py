@@ -16,15 +16,14 @@ from journey.extensions import db
 from .conftest import a_place_letter, login
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashes")
+sqlite_only = pytest.mark.backends("sqlite")  # the write lock is SQLite's
 
 
 def sqlite_file(app) -> str:
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("sqlite:///"):
-        pytest.skip("the write lock is SQLite's")
-    return url.removeprefix("sqlite:///")
+    return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
 
 
+@sqlite_only
 def test_pages_are_read_while_another_request_holds_the_write_lock(
     app, client, make_user, coach, clock
 ):
@@ -45,6 +44,7 @@ def test_pages_are_read_while_another_request_holds_the_write_lock(
         writer.close()
 
 
+@sqlite_only
 def test_a_reading_request_that_writes_waits_for_the_lock_and_saves(
     app, client, make_user, coach, clock
 ):

@@ -58,7 +58,8 @@ POOL_LETTERS = 10
 WRITING_COACHEES = 5
 ANSWERS_PER_COACHEE = 4  # 5 coachees x 4 answers: 20 writers, each their own answer
 SAVES_PER_WRITER = 20
-POSTGRES_ONLY = "several servers share one PostgreSQL; SQLite is one file on one machine"
+# Several servers share one PostgreSQL; SQLite is one file on one machine.
+pytestmark = pytest.mark.backends("postgresql")
 TAKEN = "Een andere coach heeft deze brief net genomen."
 TOO_MANY = "Je hebt het te vaak kort na elkaar geprobeerd"
 
@@ -92,8 +93,6 @@ class Servers:
 def servers(app, tmp_path, quick_password_hashes):
     """Two instances to start; both are stopped and the test's Redis keys removed
     afterwards, also when the test fails."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip(POSTGRES_ONLY)
     prefix = f"journey-scale-out-{uuid.uuid4().hex}"
     env = {
         "RATELIMIT_STORAGE_URI": REDIS_URL,

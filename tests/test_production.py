@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -35,7 +34,7 @@ from journey.extensions import db, limiter
 from journey.models import User
 
 from .conftest import login, production_config
-from .gunicorn import free_port
+from .gunicorn import free_port, wait_until_answers
 
 DEPLOY = PROJECT_ROOT / "deploy"
 CLOSED_PORT = 9  # discard: nothing listens there
@@ -232,15 +231,12 @@ def test_journey_serve_really_serves(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, body = get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except OSError:
-                assert server.poll() is None, server.communicate()[1]
-                assert time.monotonic() < deadline, "gunicorn did not answer"
-                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/healthz"
+        problem = wait_until_answers(url, server, timeout=60)
+        assert problem is None, (
+            f"{problem}: {server.stderr.read() if server.poll() is not None else ''}"
+        )
+        status, body = get(url)
         assert status == 200 and b'"database":"ok"' in body
     finally:
         server.send_signal(signal.SIGTERM)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -71,3 +72,14 @@ def wait_until_answers(url: str, process: subprocess.Popen, timeout: float) -> s
             pass
         time.sleep(0.1)
     return f"gunicorn did not answer within {timeout} s"
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM to gunicorn (running requests may finish); killed after ``timeout`` s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
 import threading
 import urllib.error
 import urllib.parse
@@ -71,13 +69,7 @@ class Gunicorn:
             pytest.fail(f"{problem}:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        gunicorn.stop(self.process, timeout=10)
 
 
 def post_request(url: str, data: bytes, headers: dict[str, str]) -> urllib.request.Request:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import urllib.error
 import urllib.parse
@@ -55,13 +54,7 @@ class Server:
             raise BenchError(f"{problem}:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        gunicorn.stop(self.process, timeout=15)
 
 
 @dataclass(frozen=True)

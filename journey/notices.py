@@ -184,6 +184,15 @@ def forget(user: User, letter_ids) -> None:
     db.session.execute(delete(MutedNotice).where(MutedNotice.user_id == user.id))
 
 
+def link_target(kind: str, letter_id: int | None) -> tuple[str, dict] | None:
+    """Where a notice's reader reads what happened: an endpoint and its arguments."""
+    if letter_id is None:
+        return None
+    if kind == NoticeKind.LETTER_ARRIVED:
+        return "inbox.letter", {"letter_id": letter_id}
+    return "journey.letter", {"letter_id": letter_id}
+
+
 # --- what a notice says (the same words in the app and in the mail) -------------------
 
 

@@ -30,21 +30,20 @@ IDLE_SECONDS = 5.0  # the pause when nothing is due
 
 def compose(claimed: notices.Claimed, settings: mail.MailSettings, now: datetime) -> EmailMessage:
     """The mail of a claimed notice (call inside ``links()``: it builds absolute links)."""
-    from .blueprints.notices import notice_link  # the app's addresses of what happened
-
     words = notices.wording(claimed.kind)
     token = notices.unsubscribe_token(
         current_app.config["SECRET_KEY"], claimed.user_id, claimed.kind
     )
     unsubscribe = url_for("notices.unsubscribe", token=token, _external=True)
-    link = notice_link(claimed.kind, claimed.letter_id)
+    target = notices.link_target(claimed.kind, claimed.letter_id)
+    link = url_for(target[0], **target[1], _external=True) if target else None
     lines = [_("Hallo,"), "", words.body]
     if claimed.kind == NoticeKind.LETTER_ARRIVED and claimed.letter_due_at:
         where = zone(current_app.config["TIME_ZONE"])
         due = templating.format_moment(claimed.letter_due_at, "EEEE d MMMM 'om' HH:mm", where)
         lines.append(_("Je antwoord wordt verwacht vóór %(when)s.", when=due))
     if link:
-        lines += ["", f"{words.action}: {current_app.config['BASE_URL']}{link}"]
+        lines += ["", f"{words.action}: {link}"]
     lines += [
         "",
         _("Om je privacy te beschermen staat in deze mail nooit wat er geschreven is."),
@@ -62,13 +61,11 @@ def links():
     return current_app.test_request_context("/", base_url=current_app.config["BASE_URL"])
 
 
-def deliver_due(now: Callable[[], datetime], limit: int | None = None) -> int:
-    """Mail every notice that is due now (at most ``limit``); returns how many were tried."""
-    settings = mail.MailSettings.from_config(current_app.config)
-    if settings is None:
-        raise click.ClickException(
-            "No mail server is set (JOURNEY_MAIL_HOST): notices are shown in the app only."
-        )
+def deliver_due(
+    settings: mail.MailSettings, now: Callable[[], datetime], limit: int | None = None
+) -> int:
+    """Mail every notice that is due now (at most ``limit``) through ``settings``' server;
+    returns how many were tried."""
 
     def send(claimed: notices.Claimed) -> None:
         with links():
@@ -92,14 +89,24 @@ def deliver_due(now: Callable[[], datetime], limit: int | None = None) -> int:
     return tried
 
 
+def _settings() -> mail.MailSettings:
+    settings = mail.MailSettings.from_config(current_app.config)
+    if settings is None:
+        raise click.ClickException(
+            "No mail server is set (JOURNEY_MAIL_HOST): notices are shown in the app only."
+        )
+    return settings
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Mail what is due now, then stop.")
 @with_appcontext
 def worker_command(once: bool) -> None:
     """Mail notices as they fall due (runs until stopped; several may run at once)."""
+    settings = _settings()
     clock = current_app.config["CLOCK"]
     while True:
-        tried = deliver_due(clock)
+        tried = deliver_due(settings, clock)
         db.session.remove()
         if once:
             click.echo(f"{tried} notice(s) tried.")
@@ -113,9 +120,7 @@ def worker_command(once: bool) -> None:
 @with_appcontext
 def check_mail_command(address: str) -> None:
     """Send a test mail to ADDRESS and say what the mail server answered."""
-    settings = mail.MailSettings.from_config(current_app.config)
-    if settings is None:
-        raise click.ClickException("No mail server is set: set JOURNEY_MAIL_HOST and the rest.")
+    settings = _settings()
     body = _("Dit is een testmail van Journey. Komt hij aan, dan kan Journey berichten mailen.")
     message = mail.message(
         settings, address, _("Testmail van Journey"), body, current_app.config["CLOCK"]()

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
-from journey import data_rights, free_letters, inbox, notices, worker
+from journey import data_rights, free_letters, inbox, mail, notices, worker
 from journey.cli import cli
 from journey.extensions import db
 from journey.models import Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User
@@ -78,7 +78,7 @@ def _set(app, actor, **values):
 
 def _deliver(app, clock) -> int:
     with app.app_context():
-        return worker.deliver_due(clock)
+        return worker.deliver_due(mail.MailSettings.from_config(app.config), clock)
 
 
 def _notices(app, **where) -> list[Notice]:
@@ -143,9 +143,9 @@ def test_feedback_and_a_coachs_letter_mail_the_coachee(app, smtp, clock, anna_an
     assert (
         f"{BASE_URL}/letters/{coach_letter_id}" in bodies["Je coach heeft je een brief geschreven"]
     )
-    for mail in smtp.messages:
-        assert CANARY not in smtp.text(mail)
-        assert "Coach Anna" not in smtp.text(mail)
+    for message in smtp.messages:
+        assert CANARY not in smtp.text(message)
+        assert "Coach Anna" not in smtp.text(message)
 
 
 def test_without_an_address_or_a_mail_server_notices_stay_in_the_app(app, clock, make_user, coach):

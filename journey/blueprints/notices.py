@@ -54,16 +54,9 @@ def _mail_form(**kwargs: Any):
 
 
 def _link(notice) -> str | None:
-    return notice_link(notice.kind, notice.letter_id)
-
-
-def notice_link(kind: str, letter_id: int | None) -> str | None:
-    """Where a notice's reader goes to read what happened."""
-    if letter_id is None:
-        return None
-    if kind == notices.NoticeKind.LETTER_ARRIVED:
-        return url_for("inbox.letter", letter_id=letter_id)
-    return url_for("journey.letter", letter_id=letter_id)
+    """The address of what a notice is about."""
+    target = notices.link_target(notice.kind, notice.letter_id)
+    return url_for(target[0], **target[1]) if target else None
 
 
 @bp.post("/mail")

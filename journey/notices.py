@@ -164,15 +164,34 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
     return page_of(query, page, NOTICES_PER_PAGE)
 
 
-def mark_read(user: User, notices: list[Notice], now: datetime) -> None:
-    ids = [n.id for n in notices if n.read_at is None]
-    if ids:
+def unread_about(user: User, letter_id: int) -> list[int]:
+    """The ids of ``user``'s unread notices about the letter ``letter_id``."""
+    query = select(Notice.id).where(
+        Notice.user_id == user.id, Notice.letter_id == letter_id, Notice.read_at.is_(None)
+    )
+    return list(db.session.scalars(query))
+
+
+def mark_read(user: User, notice_ids: list[int], now: datetime) -> None:
+    """Mark ``user``'s notices ``notice_ids`` read (seen on the list, or their letter read)."""
+    if notice_ids:
         db.session.execute(
             update(Notice)
-            .where(Notice.user_id == user.id, Notice.id.in_(ids))
+            .where(Notice.user_id == user.id, Notice.id.in_(notice_ids))
             .values(read_at=now)
             .execution_options(synchronize_session=False)
         )
+
+
+def mark_letter_read(user: User, letter_id: int, now: datetime) -> None:
+    """``user`` read the letter ``letter_id``: its notices are no longer new."""
+    db.session.execute(
+        update(Notice)
+        .where(Notice.user_id == user.id, Notice.letter_id == letter_id)
+        .where(Notice.read_at.is_(None))
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def forget(user: User, letter_ids) -> None:

@@ -405,3 +405,29 @@ def test_mail_settings_need_a_sender_and_the_base_url(another_app, database_url)
         another_app(
             {**base, "MAIL_SENDER": "j@example.org", "BASE_URL": BASE_URL, "MAIL_SECURITY": "ssl3"}
         )
+
+
+def test_reading_the_letter_a_notice_is_about_makes_it_no_longer_new(
+    app, clock, anna_and_mila, frame
+):
+    """The coach opens the letter from the inbox, the coachee the feedback from the notice on
+    the page: neither needs to visit Berichten for the header's count to go."""
+    anna, mila = anna_and_mila
+    letter_id = a_place_letter(app, mila, clock)
+    coach_client, coachee_client = app.test_client(), app.test_client()
+    login(coach_client, anna)
+    assert 'Berichten <span class="count">1' in coach_client.get("/inbox/").get_data(True)
+    coach_client.get(f"/inbox/letters/{letter_id}")
+    assert 'Berichten <span class="count">' not in coach_client.get("/inbox/").get_data(True)
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        feedback = inbox.feedback_draft(letter, db.session.get(User, anna.id), frame, clock())
+        texts = dict.fromkeys(inbox.feedback_keys(frame, letter), "Wat fijn dat je schreef.")
+        inbox.send_feedback(feedback, texts, frame, clock())
+        db.session.commit()
+    login(coachee_client, mila)
+    assert 'Berichten <span class="count">1' in coachee_client.get("/map").get_data(True)
+    coachee_client.get(f"/letters/{letter_id}")
+    assert 'Berichten <span class="count">' not in coachee_client.get("/map").get_data(True)
+    [notice] = _notices(app, user_id=mila.id)
+    assert notice.read_at == clock()

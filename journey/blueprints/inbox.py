@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, access_log, database, free_letters, inbox, letters
+from .. import access, access_log, database, free_letters, inbox, letters, notices
 from ..extensions import db
 from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
@@ -63,6 +63,7 @@ def letter(letter_id: int):
     letter = access.coach_letter(current_user, letter_id)
     database.will_write()  # the read goes into the access log
     access_log.record(current_user, letter.coachee, "letter", now(), letter.id)
+    notices.mark_letter_read(current_user, letter.id, now())
     db.session.commit()
     frame = _frame_of(letter)
     return _render_letter(letter, frame, _feedback_form(letter, frame, formdata=None))

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, database, free_letters, inbox, letters, visits
+from .. import access, database, free_letters, inbox, letters, notices, visits
 from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
@@ -219,9 +219,12 @@ def letters_list():
 def letter(letter_id: int):
     letter: Letter = access.own_letter(current_user, letter_id)
     feedback = letter.feedback if letter.feedback and letter.feedback.is_sent else None
-    if feedback and feedback.read_at is None:
+    unread_notices = notices.unread_about(current_user, letter.id)
+    if (feedback and feedback.read_at is None) or unread_notices:
         database.will_write()
-        feedback.read_at = now()
+        if feedback and feedback.read_at is None:
+            feedback.read_at = now()
+        notices.mark_read(current_user, unread_notices, now())
         db.session.commit()
     place = world().place(letter.visit.place_id) if letter.visit else None
     return render_template("journey/letter.html", letter=letter, place=place, feedback=feedback)

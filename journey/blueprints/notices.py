@@ -33,7 +33,7 @@ def index():
     unread = {n.id for n in page.items if n.read_at is None}
     if unread:
         database.will_write()
-        notices.mark_read(current_user, page.items, now())
+        notices.mark_read(current_user, sorted(unread), now())
         db.session.commit()
     return render_template(
         "notices/index.html",

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User
@@ -156,12 +157,29 @@ def unread_count(user: User, cap: int) -> int:
 
 
 def notices_of(user: User, page: int = 1) -> Page[Notice]:
+    """A page of the user's notices, newest first, with who wrote each one's letter (for
+    ``writer_of``), in one query and without reading any written text."""
+    letter = joinedload(Notice.letter).load_only(Letter.id)
     query = (
         select(Notice)
         .where(Notice.user_id == user.id)
         .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .options(
+            letter.joinedload(Letter.coachee).load_only(User.pseudonym),
+            letter.joinedload(Letter.coach).load_only(User.pseudonym),
+        )
     )
     return page_of(query, page, NOTICES_PER_PAGE)
+
+
+def writer_of(notice: Notice) -> str | None:
+    """The pseudonym of who wrote the letter a notice is about (shown in the app only: a
+    mail never names another person)."""
+    letter = notice.letter
+    if letter is None:
+        return None
+    writer = letter.coachee if notice.kind == NoticeKind.LETTER_ARRIVED else letter.coach
+    return writer.pseudonym if writer else None
 
 
 def unread_about(user: User, letter_id: int) -> list[int]:

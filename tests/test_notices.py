@@ -279,6 +279,7 @@ def test_the_header_counts_new_notices_and_the_page_lists_them(app, client, cloc
     assert "Er is een nieuwe brief voor je" in listed
     assert f'href="/inbox/letters/{letter_id}"' in listed
     assert "maandag 2 maart om 10:00" in listed  # 09:00 UTC in Amsterdam
+    assert "van Mila" in listed  # in the app the coach sees whose letter it is
     page = client.get("/inbox/").get_data(as_text=True)
     assert 'Berichten <span class="count">' not in page  # read now
     # Mila has nothing yet, and never sees Anna's notices.

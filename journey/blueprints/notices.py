@@ -40,6 +40,7 @@ def index():
         page=page,
         unread=unread,
         wording=notices.wording,
+        writer_of=notices.writer_of,
         link=_link,
         form=_mail_form(),
         kind_labels={str(k): v for k, v in notices.KIND_LABELS.items()},

@@ -113,6 +113,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             "/dossier",
             "/privacy/",
             "/account",
+            "/notices/",
         ],
         Role.COACH: [
             "/inbox/",
@@ -124,6 +125,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/inbox/letters/{waiting_id}",
             f"/dossier/{coachee}",
             "/inbox/settings",
+            "/notices/",
         ],
         Role.TRAINEE: [
             "/practice/",

@@ -264,6 +264,11 @@ def two_factor_required(user: User, roles: tuple[str, ...] | list[str]) -> bool:
     return user.role in roles
 
 
+def set_email(user: User, email: str | None) -> None:
+    """The address notices are mailed to; empty or None: no mail, notices in the app only."""
+    user.email = (email or "").strip() or None
+
+
 def new_totp_secret() -> str:
     """A fresh random TOTP secret in base32 (160 bits)."""
     return pyotp.random_base32()

@@ -172,6 +172,15 @@ class TwoFactorOffForm(FlaskForm):
     )
 
 
+class EmailForm(FlaskForm):
+    """A new e-mail address (or none), confirmed with the password."""
+
+    email = email_field()
+    password = PasswordField(
+        _l("Je wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))]
+    )
+
+
 class LetterForm(FlaskForm):
     """The answers of a visit, with the mood and note that go with the letter.
 

@@ -72,6 +72,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.two_factor_setup": row(200, coaches=302, supervisor=302, admin=302),
     # it is off, or required for staff: back to /account
     "auth.two_factor_off": row(302),
+    "auth.change_email": row(422),  # an empty form: the password is missing
     # the coachee's journey
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A

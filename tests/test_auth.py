@@ -132,3 +132,43 @@ def test_coach_sees_their_invitation_code(app, client, make_user):
     page = client.get("/account").get_data(as_text=True)
     assert code_of(app, coach) in page
     assert client.get("/map").status_code == 404  # the map is the coachee's
+
+
+def test_a_coachee_sets_changes_and_removes_the_address_notices_go_to(app, client, make_user):
+    mila = make_user("Mila")
+    login(client, mila)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'action="/account/email"' in page
+    response = client.post(
+        "/account/email", data={"email": "mila@example.org", "password": mila.password}
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("#email")
+    with app.app_context():
+        assert db.session.get(User, mila.id).email == "mila@example.org"
+    assert "Je e-mailadres is bewaard." in client.get("/account").get_data(as_text=True)
+    client.post("/account/email", data={"email": "  ", "password": mila.password})
+    with app.app_context():
+        assert db.session.get(User, mila.id).email is None
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("nieuw@example.org", "niet-mijn-wachtwoord", "Dit wachtwoord klopt niet."),
+        ("geen-adres", None, "Dit lijkt geen e-mailadres."),
+        ("nieuw@example.org", "", "Vul je wachtwoord in."),
+    ],
+)
+def test_a_refused_address_keeps_what_was_typed_and_changes_nothing(
+    app, client, make_user, email, password, message
+):
+    mila = make_user("Mila", email="oud@example.org")
+    login(client, mila)
+    data = {"email": email, "password": mila.password if password is None else password}
+    response = client.post("/account/email", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert f'value="{email}"' in page
+    with app.app_context():
+        assert db.session.get(User, mila.id).email == "oud@example.org"

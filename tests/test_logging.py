@@ -313,3 +313,16 @@ def test_what_an_admin_changes_is_logged(app, visitor, records, make_user):
         "coach",
     )
     assert created["remote_addr"] == VISITOR
+
+
+def test_a_changed_address_is_logged_without_the_address(app, visitor, records, make_user):
+    mila = make_user("Mila")
+    login(visitor, mila)
+    visitor.post("/account/email", data={"email": "mila@example.org", "password": "fout"})
+    visitor.post("/account/email", data={"email": "mila@example.org", "password": mila.password})
+    assert [e["reason"] for e in events(records, "email_change_refused")] == ["wrong_password"]
+    [changed] = events(records, "email_changed")
+    assert changed["user_id"] == mila.id and changed["removed"] is False
+    assert "mila@example.org" not in repr(
+        [r.__dict__ for r in records.records if r.name == logs.SECURITY]
+    )

@@ -41,6 +41,7 @@ from ..forms import (
     ROLE_NAMES,
     ActionForm,
     CodeForm,
+    EmailForm,
     LoginForm,
     RegisterForm,
     TwoFactorOffForm,
@@ -260,10 +261,14 @@ def keep_alive():
 @bp.route("/account")
 @login_required
 def account():
-    return _account_page(TwoFactorOffForm(formdata=None))
+    return _account_page()
 
 
-def _account_page(off_form: TwoFactorOffForm) -> Any:
+def _account_page(
+    off_form: TwoFactorOffForm | None = None, email_form: EmailForm | None = None
+) -> Any:
+    off_form = off_form or TwoFactorOffForm(formdata=None)
+    email_form = email_form or EmailForm(formdata=None, data={"email": current_user.email})
     promise = current_user.promise_hours or current_app.config["DEFAULT_PROMISE_HOURS"]
     return render_template(
         "auth/account.html",
@@ -271,7 +276,35 @@ def _account_page(off_form: TwoFactorOffForm) -> Any:
         promise_hours=promise,
         two_factor_required=_two_factor_required(current_user),
         off_form=off_form,
-    ), 422 if off_form.errors else 200
+        email_form=email_form,
+    ), 422 if off_form.errors or email_form.errors else 200
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+@login_throttle
+def change_email():
+    """A new e-mail address for notices (or none), with the password; a refused form keeps
+    what was typed."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        if accounts.confirm_password(current_user, form.password.data):
+            accounts.set_email(current_user, form.email.data)
+            db.session.commit()
+            security_event("email_changed", removed=not current_user.email)
+            if current_user.email:
+                flash(_("Je e-mailadres is bewaard."), "success")
+            else:
+                flash(
+                    _("Je e-mailadres is weggehaald. Berichten zie je voortaan alleen hier."),
+                    "info",
+                )
+            return redirect(url_for("auth.account") + "#email")
+        security_event("email_change_refused", reason="wrong_password")
+        form.password.errors.append(
+            _("Dit wachtwoord klopt niet. Je e-mailadres is niet veranderd.")
+        )
+    return _account_page(email_form=form)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
@@ -324,7 +357,7 @@ def two_factor_off():
         security_event("two_factor_off_refused", reason="wrong_password")
         message = _("Dit wachtwoord klopt niet. Inloggen met een code staat nog aan.")
         form.password.errors.append(message)
-    return _account_page(form)
+    return _account_page(off_form=form)
 
 
 def _two_factor_required(user: User) -> bool:

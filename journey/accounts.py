@@ -12,8 +12,9 @@ import functools
 import gzip
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 import pyotp
 from argon2 import PasswordHasher
@@ -23,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 
+from . import timezones
 from .extensions import db
 from .models import Role, User
 
@@ -262,6 +264,29 @@ def record_login(user: User) -> None:
 def two_factor_required(user: User, roles: tuple[str, ...] | list[str]) -> bool:
     """True when the user's role (one of ``roles``) must log in with a code."""
     return user.role in roles
+
+
+def zone_of(user: User, default: str) -> ZoneInfo:
+    """The time zone ``user`` reads times in: their own, else ``default`` (the
+    organisation's)."""
+    try:
+        return timezones.zone(user.time_zone or default)
+    except ValueError:  # a zone this machine's tz database no longer knows
+        return timezones.zone(default)
+
+
+def quiet_hours_of(user: User, default: tuple[time, time]) -> tuple[time, time]:
+    """The local hours in which no mail goes to ``user`` (start == end: none)."""
+    if user.quiet_start is None or user.quiet_end is None:
+        return default
+    return timezones.at_minutes(user.quiet_start), timezones.at_minutes(user.quiet_end)
+
+
+def set_time_settings(user: User, zone_name: str, quiet: tuple[time, time]) -> None:
+    """The user's own time zone (an IANA name this machine knows) and quiet hours."""
+    timezones.zone(zone_name)  # ValueError when unknown
+    user.time_zone = zone_name
+    user.quiet_start, user.quiet_end = (timezones.minutes(t) for t in quiet)
 
 
 def set_email(user: User, email: str | None) -> None:

@@ -94,6 +94,9 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER: str | None = None  # the From address: "Journey <journey@example.org>"
     MAIL_TIMEOUT = 20  # seconds to wait for the mail server
+    # Quiet hours: no mail goes out to anyone in these local hours (each person may set
+    # their own on their account page); what falls in them is sent when they end.
+    QUIET_HOURS = "22:00-08:00"
     # The address people reach Journey at (https://journey.example.org): links in mails.
     BASE_URL: str | None = None
 
@@ -120,6 +123,10 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
         raise RuntimeError(f"JOURNEY_TIME_ZONE: {error}") from None
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIME_ZONE"]
     check_mail_settings(config)
+    try:
+        config["QUIET"] = timezones.parse_hours(str(config.get("QUIET_HOURS") or "00:00-00:00"))
+    except ValueError as error:
+        raise RuntimeError(f"JOURNEY_QUIET_HOURS: {error}") from None
     if config["ENV_NAME"] == PRODUCTION:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

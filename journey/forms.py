@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from zoneinfo import available_timezones
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
@@ -170,6 +172,32 @@ class TwoFactorOffForm(FlaskForm):
     password = PasswordField(
         _l("Je wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))]
     )
+
+
+@functools.cache
+def zone_choices() -> list[tuple[str, str]]:
+    """Every time zone this machine knows, as the account page offers them."""
+    known = available_timezones()
+    names = sorted(n for n in known if n == "UTC" or ("/" in n and not n.startswith("Etc/")))
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+A_TIME = InputRequired(_l("Vul een tijd in, bijvoorbeeld 22:00."))
+
+
+class TimeSettingsForm(FlaskForm):
+    """Where someone lives, and the hours in which Journey mails them nothing."""
+
+    time_zone = SelectField(_l("Je tijdzone"), choices=[])
+    quiet_start = TimeField(
+        _l("Geen mail vanaf"), validators=[InputRequired(_l("Vul een tijd in."))]
+    )
+    quiet_end = TimeField(_l("Tot"), validators=[A_TIME])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = zone_choices()
+        self.time_zone.validate_choice = True
 
 
 class EmailForm(FlaskForm):

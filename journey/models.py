@@ -84,6 +84,11 @@ class User(UserMixin, db.Model):
     # The time step of the last code accepted: a code is good once, on every app server.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 ends sessions
+    # Where the user lives (an IANA name; None: the organisation's), and the quiet hours in
+    # which no mail is sent to them, in minutes after local midnight (None: the defaults).
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    quiet_start: Mapped[int | None] = mapped_column()
+    quiet_end: Mapped[int | None] = mapped_column()
 
     # A trainee's supervisor: who reviews their practice answers.
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

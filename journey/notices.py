@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from . import accounts, timezones
 from .extensions import db
 from .models import Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User
 from .paging import Page, page_of
@@ -277,14 +279,25 @@ class Claimed:
     kind: NoticeKind
     user_id: int
     email: str
+    zone: ZoneInfo  # the recipient's: times in the mail are in it
     letter_id: int | None
     letter_due_at: datetime | None
     attempts: int
 
 
-def claim_next(now: datetime) -> Claimed | None:
+@dataclass(frozen=True)
+class Defaults:
+    """The organisation's time zone (an IANA name) and quiet hours, for whoever has not
+    chosen their own."""
+
+    zone: str
+    quiet: tuple[time, time]
+
+
+def claim_next(now: datetime, defaults: Defaults) -> Claimed | None:
     """Claim the notice whose mail is due first: its next attempt moves past the lease
-    and its attempts go up, in a transaction of its own. None when nothing is due."""
+    and its attempts go up, in a transaction of its own. A notice whose recipient is in
+    their quiet hours waits until those end (no attempt counted). None when nothing is due."""
     query = (
         select(Notice)
         .where(Notice.mail_state == MailState.PENDING, Notice.next_attempt_at <= now)
@@ -292,10 +305,18 @@ def claim_next(now: datetime) -> Claimed | None:
         .limit(1)
         .with_for_update(skip_locked=True, of=Notice)
     )
-    notice = db.session.scalars(query).first()
-    if notice is None:
-        db.session.rollback()
-        return None
+    while True:
+        notice = db.session.scalars(query).first()
+        if notice is None:
+            db.session.rollback()
+            return None
+        zone = accounts.zone_of(notice.user, defaults.zone)
+        quiet = accounts.quiet_hours_of(notice.user, defaults.quiet)
+        until = timezones.quiet_end(now, zone, *quiet)
+        if until is None:
+            break
+        notice.next_attempt_at = until
+        db.session.commit()
     notice.attempts += 1
     notice.next_attempt_at = now + LEASE
     claimed = Claimed(
@@ -303,6 +324,7 @@ def claim_next(now: datetime) -> Claimed | None:
         kind=NoticeKind(notice.kind),
         user_id=notice.user_id,
         email=notice.user.email or "",
+        zone=zone,
         letter_id=notice.letter_id,
         letter_due_at=notice.letter.due_at if notice.letter else None,
         attempts=notice.attempts,
@@ -311,11 +333,13 @@ def claim_next(now: datetime) -> Claimed | None:
     return claimed
 
 
-def deliver_next(now: datetime, send: Callable[[Claimed], object]) -> Notice | None:
+def deliver_next(
+    now: datetime, send: Callable[[Claimed], object], defaults: Defaults
+) -> Notice | None:
     """Claim one due notice and mail it with ``send`` (which raises on failure; the
     error's text is kept, never the mail's). Returns the notice as it ended, or None
     when nothing was due."""
-    claimed = claim_next(now)
+    claimed = claim_next(now, defaults)
     if claimed is None:
         return None
     failure = None

@@ -10,6 +10,7 @@ zones attached that way use the oldest offset (Amsterdam's +0:18 of 1835).
 from __future__ import annotations
 
 import functools
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -62,3 +63,46 @@ def end_of_day(moment: datetime, where: ZoneInfo) -> datetime:
     """
     tomorrow = local_date(moment, where) + timedelta(days=1)
     return datetime.combine(tomorrow, time(), tzinfo=where).astimezone(UTC)
+
+
+def quiet_end(moment: datetime, where: ZoneInfo, start: time, end: time) -> datetime | None:
+    """When the quiet hours ``start``–``end`` (local times in ``where``; across midnight
+    when ``start`` is later than ``end``) that hold ``moment`` end, as UTC; None when
+    ``moment`` lies outside them, or ``start == end`` (no quiet hours).
+
+    On the day the clocks change the end is still the local time ``end`` (an hour that
+    does not exist that day is read as in ``from_local``)."""
+    if start == end:
+        return None
+    local = to_local(moment, where)
+    now = local.time().replace(tzinfo=None)
+    if start < end:
+        inside, end_day = start <= now < end, local.date()
+    elif now >= start:
+        inside, end_day = True, local.date() + timedelta(days=1)
+    else:
+        inside, end_day = now < end, local.date()
+    if not inside:
+        return None
+    return from_local(datetime.combine(end_day, end), where)
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """``"22:00-08:00"`` as (start, end); ValueError when it is not two HH:MM times."""
+    found = re.fullmatch(r"\s*(\d\d):(\d\d)\s*-\s*(\d\d):(\d\d)\s*", text)
+    try:
+        if not found:
+            raise ValueError
+        hours = [int(part) for part in found.groups()]
+        return time(hours[0], hours[1]), time(hours[2], hours[3])
+    except ValueError:
+        raise ValueError(f"not two times such as 22:00-08:00: {text!r}") from None
+
+
+def minutes(moment: time) -> int:
+    """A time of day as minutes after midnight (how users.quiet_start/end store it)."""
+    return moment.hour * 60 + moment.minute
+
+
+def at_minutes(count: int) -> time:
+    return time(count // 60, count % 60)

@@ -291,7 +291,10 @@ def _security_headers(response: Any) -> Any:
 
 
 def user_zone() -> ZoneInfo:
-    """The time zone the current user reads and types times in (the organisation's)."""
+    """The time zone the current user reads and types times in: their own, else the
+    organisation's."""
+    if current_user and current_user.is_authenticated:
+        return accounts.zone_of(current_user, current_app.config["TIME_ZONE"])
     return timezones.zone(current_app.config["TIME_ZONE"])
 
 

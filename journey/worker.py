@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from . import mail, notices, templating
 from .extensions import db
 from .models import NoticeKind
-from .timezones import zone
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0  # the pause when nothing is due
@@ -39,8 +38,8 @@ def compose(claimed: notices.Claimed, settings: mail.MailSettings, now: datetime
     link = url_for(target[0], **target[1], _external=True) if target else None
     lines = [_("Hallo,"), "", words.body]
     if claimed.kind == NoticeKind.LETTER_ARRIVED and claimed.letter_due_at:
-        where = zone(current_app.config["TIME_ZONE"])
-        due = templating.format_moment(claimed.letter_due_at, "EEEE d MMMM 'om' HH:mm", where)
+        when = "EEEE d MMMM 'om' HH:mm"
+        due = templating.format_moment(claimed.letter_due_at, when, claimed.zone)
         lines.append(_("Je antwoord wordt verwacht vóór %(when)s.", when=due))
     if link:
         lines += ["", f"{words.action}: {link}"]
@@ -73,9 +72,10 @@ def deliver_due(
         answer = mail.send(settings, message)
         log.info("notice %s mailed: %s", claimed.notice_id, answer)
 
+    defaults = notices.Defaults(current_app.config["TIME_ZONE"], current_app.config["QUIET"])
     tried = 0
     while limit is None or tried < limit:
-        notice = notices.deliver_next(now(), send)
+        notice = notices.deliver_next(now(), send, defaults)
         if notice is None:
             break
         tried += 1

@@ -73,6 +73,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # it is off, or required for staff: back to /account
     "auth.two_factor_off": row(302),
     "auth.change_email": row(422),  # an empty form: the password is missing
+    "auth.change_time_settings": row(422),  # an empty form: no zone, no hours
     # the coachee's journey
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A

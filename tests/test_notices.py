@@ -238,7 +238,8 @@ def test_a_worker_that_died_mid_send_leaves_the_notice_for_after_its_lease(
     anna, mila = anna_and_mila
     a_place_letter(app, mila, clock)
     with app.app_context():
-        assert notices.claim_next(clock()) is not None  # claimed, then the worker died
+        defaults = notices.Defaults(app.config["TIME_ZONE"], app.config["QUIET"])
+        assert notices.claim_next(clock(), defaults) is not None  # claimed, then the worker died
     assert _deliver(app, clock) == 0  # another worker leaves it alone meanwhile
     clock.advance(seconds=notices.LEASE.total_seconds())
     assert _deliver(app, clock) == 1
@@ -432,3 +433,79 @@ def test_reading_the_letter_a_notice_is_about_makes_it_no_longer_new(
     assert 'Berichten <span class="count">' not in coachee_client.get("/map").get_data(True)
     [notice] = _notices(app, user_id=mila.id)
     assert notice.read_at == clock()
+
+
+def test_mail_waits_for_the_end_of_the_recipients_quiet_hours(app, smtp, clock, anna_and_mila):
+    """Anna lives in New York and keeps 21:00-07:00 quiet: a letter at 23:30 New York time
+    (04:30 UTC) is mailed at 07:00 there (12:00 UTC), with its due time in her zone."""
+    anna, mila = anna_and_mila
+    _set(app, anna, time_zone="America/New_York", quiet_start=21 * 60, quiet_end=7 * 60)
+    clock.now = clock.now.replace(hour=4, minute=30)  # 2 March 2026, 23:30 on 1 March in NY
+    a_place_letter(app, mila, clock)
+    assert _deliver(app, clock) == 0
+    [notice] = _notices(app)
+    assert notice.next_attempt_at == clock.now.replace(hour=12, minute=0)
+    assert notice.attempts == 0  # waiting is no failed try
+    clock.now = clock.now.replace(hour=11, minute=59)
+    assert _deliver(app, clock) == 0
+    clock.now = clock.now.replace(hour=12, minute=0)
+    assert _deliver(app, clock) == 1
+    [mail] = smtp.messages
+    # Due 48 hours after 04:30 UTC on 2 March: 23:30 on 3 March in New York (UTC-5).
+    assert "vóór dinsdag 3 maart om 23:30" in mail.get_body(("plain",)).get_content()
+
+
+def test_equal_quiet_hours_mean_mail_at_any_hour(app, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    _set(app, anna, quiet_start=0, quiet_end=0)
+    clock.now = clock.now.replace(hour=2)  # 03:00 in Amsterdam, in the default quiet hours
+    a_place_letter(app, mila, clock)
+    assert _deliver(app, clock) == 1
+
+
+def test_a_person_chooses_their_time_zone_and_quiet_hours(app, client, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    login(client, mila)
+    page = client.get("/account").get_data(as_text=True)
+    assert '<option selected value="Europe/Amsterdam">' in page
+    assert 'value="22:00"' in page and 'value="08:00"' in page  # the organisation's
+    response = client.post(
+        "/account/time",
+        data={"time_zone": "Asia/Tokyo", "quiet_start": "23:00", "quiet_end": "06:30"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, mila.id)
+        assert (user.time_zone, user.quiet_start, user.quiet_end) == ("Asia/Tokyo", 1380, 390)
+    # Pages show times in her zone now: 09:00 UTC is 18:00 in Tokyo.
+    with app.app_context():
+        coach = db.session.get(User, anna.id)
+        free_letters.write_to_coachee(coach, db.session.get(User, mila.id), "Hoi", clock())
+        db.session.commit()
+    assert "maandag 2 maart om 18:00" in client.get("/notices/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"time_zone": "Mars/Olympus", "quiet_start": "22:00", "quiet_end": "08:00"},
+            "Ongeldige keuze.",
+        ),
+        (
+            {"time_zone": "Europe/Paris", "quiet_start": "25:99", "quiet_end": "08:00"},
+            "Ongeldige waarde voor tijd.",
+        ),
+        ({"time_zone": "Europe/Paris", "quiet_start": "", "quiet_end": "08:00"}, "Vul een tijd in"),
+    ],
+)
+def test_refused_time_settings_keep_what_was_chosen(app, client, anna_and_mila, data, message):
+    anna, mila = anna_and_mila
+    login(client, mila)
+    response = client.post("/account/time", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert 'value="08:00"' in page
+    with app.app_context():
+        assert db.session.get(User, mila.id).time_zone is None

@@ -4,7 +4,7 @@ midnight and both daylight-saving changes; typed times out of range are refused.
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -154,3 +154,50 @@ def test_due_today_ends_at_local_midnight_across_midnight_and_daylight_saving(
             for letter_id in (today, tomorrow):
                 db.session.get(Letter, letter_id).answered_at = now
             db.session.commit()
+
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NIGHT = (time(22, 0), time(8, 0))
+
+
+@pytest.mark.parametrize(
+    ("moment", "quiet_until"),
+    [
+        # 21:59 local (UTC+1): not quiet yet
+        (datetime(2026, 3, 2, 20, 59, tzinfo=UTC), None),
+        # 22:00 local: quiet until 08:00 local the next morning (07:00 UTC)
+        (datetime(2026, 3, 2, 21, 0, tzinfo=UTC), datetime(2026, 3, 3, 7, 0, tzinfo=UTC)),
+        # 00:30 local, after midnight: until 08:00 the same local day
+        (datetime(2026, 3, 2, 23, 30, tzinfo=UTC), datetime(2026, 3, 3, 7, 0, tzinfo=UTC)),
+        # 08:00 local: no longer quiet
+        (datetime(2026, 3, 3, 7, 0, tzinfo=UTC), None),
+        # the night summer time starts (29 March, 02:00 -> 03:00): 08:00 CEST is 06:00 UTC
+        (datetime(2026, 3, 28, 22, 30, tzinfo=UTC), datetime(2026, 3, 29, 6, 0, tzinfo=UTC)),
+        # the night it ends (25 October, 03:00 -> 02:00): 08:00 CET is 07:00 UTC
+        (datetime(2026, 10, 24, 21, 0, tzinfo=UTC), datetime(2026, 10, 25, 7, 0, tzinfo=UTC)),
+    ],
+)
+def test_quiet_hours_end_at_the_local_morning_across_midnight_and_clock_changes(
+    moment, quiet_until
+):
+    assert timezones.quiet_end(moment, AMSTERDAM, *NIGHT) == quiet_until
+
+
+def test_quiet_hours_within_one_day_and_none_at_all():
+    lunch = (time(12, 0), time(13, 0))
+    assert timezones.quiet_end(datetime(2026, 3, 2, 11, 30, tzinfo=UTC), AMSTERDAM, *lunch) == (
+        datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    )
+    assert timezones.quiet_end(datetime(2026, 3, 2, 12, 30, tzinfo=UTC), AMSTERDAM, *lunch) is None
+    never = (time(0, 0), time(0, 0))
+    assert timezones.quiet_end(datetime(2026, 3, 2, 23, 0, tzinfo=UTC), AMSTERDAM, *never) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["22-08", "22:00", "22:00-8", "x-y", "22:00:30-08:00", "25:00-08:00"]
+)
+def test_quiet_hours_setting_must_be_two_times(text, another_app, database_url):
+    with pytest.raises(ValueError, match="not two times"):
+        timezones.parse_hours(text)
+    with pytest.raises(RuntimeError, match="JOURNEY_QUIET_HOURS"):
+        another_app({"DATABASE_URL": database_url, "QUIET_HOURS": text})

@@ -44,6 +44,7 @@ from ..forms import (
     EmailForm,
     LoginForm,
     RegisterForm,
+    TimeSettingsForm,
     TwoFactorOffForm,
     account_problem,
 )
@@ -265,10 +266,13 @@ def account():
 
 
 def _account_page(
-    off_form: TwoFactorOffForm | None = None, email_form: EmailForm | None = None
+    off_form: TwoFactorOffForm | None = None,
+    email_form: EmailForm | None = None,
+    time_form: TimeSettingsForm | None = None,
 ) -> Any:
     off_form = off_form or TwoFactorOffForm(formdata=None)
     email_form = email_form or EmailForm(formdata=None, data={"email": current_user.email})
+    time_form = time_form or _time_form(formdata=None)
     promise = current_user.promise_hours or current_app.config["DEFAULT_PROMISE_HOURS"]
     return render_template(
         "auth/account.html",
@@ -277,7 +281,31 @@ def _account_page(
         two_factor_required=_two_factor_required(current_user),
         off_form=off_form,
         email_form=email_form,
-    ), 422 if off_form.errors or email_form.errors else 200
+        time_form=time_form,
+    ), 422 if off_form.errors or email_form.errors or time_form.errors else 200
+
+
+def _time_form(**kwargs: Any) -> TimeSettingsForm:
+    config = current_app.config
+    start, end = accounts.quiet_hours_of(current_user, config["QUIET"])
+    zone = current_user.time_zone or config["TIME_ZONE"]
+    return TimeSettingsForm(
+        data={"time_zone": zone, "quiet_start": start, "quiet_end": end}, **kwargs
+    )
+
+
+@bp.route("/account/time", methods=["POST"])
+@login_required
+def change_time_settings():
+    """The user's own time zone and quiet hours; a refused form keeps what was chosen."""
+    form = _time_form()
+    if form.validate_on_submit():
+        quiet = (form.quiet_start.data, form.quiet_end.data)
+        accounts.set_time_settings(current_user, form.time_zone.data, quiet)
+        db.session.commit()
+        flash(_("Je tijdzone en rustige uren zijn bewaard."), "success")
+        return redirect(url_for("auth.account") + "#time")
+    return _account_page(time_form=form)
 
 
 @bp.route("/account/email", methods=["POST"])

@@ -189,7 +189,8 @@ from .backup import backup_command, restore_command  # noqa: E402
 cli.add_command(backup_command)
 cli.add_command(restore_command)
 
-from .worker import check_mail_command, worker_command  # noqa: E402
+from .worker import check_mail_command, tick_command, worker_command  # noqa: E402
 
 cli.add_command(worker_command)
+cli.add_command(tick_command)
 cli.add_command(check_mail_command)

@@ -97,6 +97,8 @@ class Defaults:
     # Quiet hours: no mail goes out to anyone in these local hours (each person may set
     # their own on their account page); what falls in them is sent when they end.
     QUIET_HOURS = "22:00-08:00"
+    # A coach is told when a letter they hold is due within this many hours (journey tick).
+    DUE_SOON_HOURS = 12
     # The address people reach Journey at (https://journey.example.org): links in mails.
     BASE_URL: str | None = None
 

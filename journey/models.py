@@ -383,6 +383,7 @@ class NoticeKind(StrEnum):
     """What a notice tells its recipient; each kind can be switched off by them."""
 
     LETTER_ARRIVED = "letter_arrived"  # coach: a coachee's letter landed with them
+    LETTER_DUE_SOON = "letter_due_soon"  # coach: a letter they hold is due within hours
     FEEDBACK_ARRIVED = "feedback_arrived"  # coachee: the coach answered a letter
     COACH_LETTER_ARRIVED = "coach_letter_arrived"  # coachee: a free letter from the coach
 
@@ -405,6 +406,8 @@ class Notice(db.Model):
     __table_args__ = (
         Index("ix_notices_user_created", "user_id", "created_at"),
         Index("ix_notices_mail_due", "mail_state", "next_attempt_at"),
+        # One notice of a kind per person and letter: the periodic job may run twice.
+        Index("ux_notices_user_kind_letter", "user_id", "kind", "letter_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from . import accounts, timezones
 from .extensions import db
@@ -42,13 +42,16 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 
 # The kinds each role receives (and can switch off on their account page).
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
-    Role.COACH: (NoticeKind.LETTER_ARRIVED,),
+    Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON),
     Role.COACHEE: (NoticeKind.FEEDBACK_ARRIVED, NoticeKind.COACH_LETTER_ARRIVED),
 }
+
+COACH_KINDS = (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON)  # about a coachee's letter
 
 # What each kind is called where it can be switched off ("Mail me when ...").
 KIND_LABELS = {
     NoticeKind.LETTER_ARRIVED: lazy_gettext("er een brief voor mij binnenkomt"),
+    NoticeKind.LETTER_DUE_SOON: lazy_gettext("een brief bij mij bijna op zijn antwoord wacht"),
     NoticeKind.FEEDBACK_ARRIVED: lazy_gettext("mijn coach op een brief van mij antwoordt"),
     NoticeKind.COACH_LETTER_ARRIVED: lazy_gettext("mijn coach mij een brief schrijft"),
 }
@@ -116,6 +119,33 @@ def set_muted(user: User, kind: str, muted: bool) -> None:
     db.session.flush()
 
 
+# --- the periodic job: notices that come from the clock ----------------------------------
+
+
+def record_due_soon(now: datetime, within: timedelta) -> int:
+    """A notice to the coach of every unanswered letter due within ``within`` of ``now``
+    that they were not told about yet; returns how many. Run as often as wanted: a
+    letter's coach is told once (a unique index holds even against two runs at once)."""
+    told = select(Notice.id).where(
+        Notice.user_id == Letter.coach_id,
+        Notice.letter_id == Letter.id,
+        Notice.kind == NoticeKind.LETTER_DUE_SOON,
+    )
+    query = (
+        select(Letter)
+        .where(Letter.coach_id.is_not(None), Letter.answered_at.is_(None))
+        .where(Letter.due_at > now, Letter.due_at <= now + within)
+        .where(~told.exists())
+        .options(joinedload(Letter.coach), load_only(Letter.id, Letter.coach_id, Letter.due_at))
+        .order_by(Letter.due_at, Letter.id)
+    )
+    letters = list(db.session.scalars(query))
+    for letter in letters:
+        record(letter.coach, NoticeKind.LETTER_DUE_SOON, now, letter=letter)
+    db.session.flush()
+    return len(letters)
+
+
 # --- unsubscribe links: signed, no login needed ---------------------------------------
 
 
@@ -180,7 +210,7 @@ def writer_of(notice: Notice) -> str | None:
     letter = notice.letter
     if letter is None:
         return None
-    writer = letter.coachee if notice.kind == NoticeKind.LETTER_ARRIVED else letter.coach
+    writer = letter.coachee if notice.kind in COACH_KINDS else letter.coach
     return writer.pseudonym if writer else None
 
 
@@ -227,7 +257,7 @@ def link_target(kind: str, letter_id: int | None) -> tuple[str, dict] | None:
     """Where a notice's reader reads what happened: an endpoint and its arguments."""
     if letter_id is None:
         return None
-    if kind == NoticeKind.LETTER_ARRIVED:
+    if kind in COACH_KINDS:
         return "inbox.letter", {"letter_id": letter_id}
     return "journey.letter", {"letter_id": letter_id}
 
@@ -243,6 +273,12 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.LETTER_DUE_SOON:
+        return Wording(
+            _("Een brief wacht nog op je antwoord"),
+            _("Het antwoord op een brief in je inbox wordt binnenkort verwacht."),
+            _("Lees de brief"),
+        )
     if kind == NoticeKind.LETTER_ARRIVED:
         return Wording(
             _("Er is een nieuwe brief voor je"),

@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from . import mail, notices, templating
 from .extensions import db
-from .models import NoticeKind
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0  # the pause when nothing is due
@@ -37,7 +37,7 @@ def compose(claimed: notices.Claimed, settings: mail.MailSettings, now: datetime
     target = notices.link_target(claimed.kind, claimed.letter_id)
     link = url_for(target[0], **target[1], _external=True) if target else None
     lines = [_("Hallo,"), "", words.body]
-    if claimed.kind == NoticeKind.LETTER_ARRIVED and claimed.letter_due_at:
+    if claimed.kind in notices.COACH_KINDS and claimed.letter_due_at:
         when = "EEEE d MMMM 'om' HH:mm"
         due = templating.format_moment(claimed.letter_due_at, when, claimed.zone)
         lines.append(_("Je antwoord wordt verwacht vóór %(when)s.", when=due))
@@ -113,6 +113,21 @@ def worker_command(once: bool) -> None:
             return
         if not tried:
             time.sleep(IDLE_SECONDS)
+
+
+@click.command("tick")
+@with_appcontext
+def tick_command() -> None:
+    """Record the notices that come from the clock (letters due soon); safe to run as
+    often as wanted, on several machines (deploy/journey-tick.timer runs it every 5 min)."""
+    within = timedelta(hours=current_app.config["DUE_SOON_HOURS"])
+    try:
+        count = notices.record_due_soon(current_app.config["CLOCK"](), within)
+        db.session.commit()
+    except IntegrityError:  # another run recorded them at the same moment
+        db.session.rollback()
+        count = 0
+    click.echo(f"{count} letter(s) due soon: their coaches are told.")
 
 
 @click.command("check-mail")

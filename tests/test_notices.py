@@ -13,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
+from sqlalchemy.exc import IntegrityError
 
 from journey import data_rights, free_letters, inbox, mail, notices, worker
 from journey.cli import cli
@@ -509,3 +510,53 @@ def test_refused_time_settings_keep_what_was_chosen(app, client, anna_and_mila, 
     assert 'value="08:00"' in page
     with app.app_context():
         assert db.session.get(User, mila.id).time_zone is None
+
+
+def test_the_periodic_job_tells_a_coach_once_when_a_letter_is_due_soon(
+    app, smtp, clock, anna_and_mila, make_user, frame
+):
+    """Letters are due 48 hours after sending; with DUE_SOON_HOURS = 12 the coach hears
+    36 hours in, once however often the job runs; an answered letter and a pool letter
+    bring nothing."""
+    anna, mila = anna_and_mila
+    _set(app, anna, quiet_start=0, quiet_end=0)  # 36 hours on it is 22:00 in Amsterdam
+    waiting = a_place_letter(app, mila, clock)
+    answered = a_place_letter(app, mila, clock, place="humor")
+    a_place_letter(app, make_user("Zonder Coach"), clock)  # the pool: no coach to tell
+    with app.app_context():
+        letter = db.session.get(Letter, answered)
+        feedback = inbox.feedback_draft(letter, db.session.get(User, anna.id), frame, clock())
+        inbox.send_feedback(
+            feedback, dict.fromkeys(inbox.feedback_keys(frame, letter), "Dank je."), frame, clock()
+        )
+        db.session.commit()
+    assert _deliver(app, clock) == 3  # the two letters that arrived, and the feedback
+    clock.advance(hours=35, minutes=59)
+    assert "0 letter(s) due soon" in _journey(app, ["tick"]).output
+    clock.advance(minutes=1)
+    for _ in range(2):  # the timer may fire twice: no second notice
+        result = _journey(app, ["tick"])
+        assert result.exit_code == 0, result.output
+    due = _notices(app, kind=NoticeKind.LETTER_DUE_SOON)
+    assert [(n.user_id, n.letter_id) for n in due] == [(anna.id, waiting)]
+    assert _deliver(app, clock) == 1
+    mail = smtp.messages[-1]
+    assert mail["Subject"] == "Een brief wacht nog op je antwoord"
+    body = mail.get_body(("plain",)).get_content()
+    assert f"{BASE_URL}/inbox/letters/{waiting}" in body
+    assert "Je antwoord wordt verwacht vóór woensdag 4 maart om 10:00." in body
+    clock.advance(hours=13)  # overdue now: not "due soon", and told already
+    assert "0 letter(s) due soon" in _journey(app, ["tick"]).output
+
+
+def test_a_second_notice_of_a_kind_about_one_letter_is_refused_by_the_database(
+    app, clock, anna_and_mila
+):
+    anna, mila = anna_and_mila
+    letter_id = a_place_letter(app, mila, clock)
+    with app.app_context(), pytest.raises(IntegrityError):
+        user = db.session.get(User, anna.id)
+        notices.record(
+            user, NoticeKind.LETTER_ARRIVED, clock(), letter=db.session.get(Letter, letter_id)
+        )
+        db.session.commit()

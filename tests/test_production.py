@@ -297,6 +297,31 @@ def test_the_mail_workers_systemd_unit_verifies(tmp_path):
     assert broken.returncode != 0 or broken.stdout + broken.stderr != ""
 
 
+def test_the_periodic_jobs_service_and_timer_verify(tmp_path):
+    service = (DEPLOY / "journey-tick.service").read_text()
+    timer = (DEPLOY / "journey-tick.timer").read_text()
+    (tmp_path / "journey-tick.timer").write_text(timer)
+    result = systemd_verify(service, tmp_path, "journey-tick.service")
+    assert result.returncode == 0 and result.stdout + result.stderr == "", result.stderr
+    checked = subprocess.run(  # noqa: S603
+        [SYSTEMD_ANALYZE, "verify", "--man=no", str(tmp_path / "journey-tick.timer")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0 and checked.stdout + checked.stderr == "", checked.stderr
+    assert "ExecStart=/srv/journey/venv/bin/journey tick" in service
+    assert "OnUnitActiveSec=5min" in timer
+    (tmp_path / "journey-tick.timer").write_text(timer.replace("[Timer]", "[Timr]"))
+    broken = subprocess.run(  # noqa: S603
+        [SYSTEMD_ANALYZE, "verify", "--man=no", str(tmp_path / "journey-tick.timer")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert broken.returncode != 0 or broken.stdout + broken.stderr != ""
+
+
 @pytest.mark.parametrize(
     ("broken", "replacement"),
     [

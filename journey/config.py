@@ -99,6 +99,10 @@ class Defaults:
     QUIET_HOURS = "22:00-08:00"
     # A coach is told when a letter they hold is due within this many hours (journey tick).
     DUE_SOON_HOURS = 12
+    # Coachees are reminded (at most once a week) of a draft left this many days, and
+    # after this many days without a letter while their trajectory is open.
+    REMIND_DRAFT_DAYS = 3
+    REMIND_SILENCE_DAYS = 14
     # The address people reach Journey at (https://journey.example.org): links in mails.
     BASE_URL: str | None = None
 

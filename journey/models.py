@@ -386,6 +386,8 @@ class NoticeKind(StrEnum):
     LETTER_DUE_SOON = "letter_due_soon"  # coach: a letter they hold is due within hours
     FEEDBACK_ARRIVED = "feedback_arrived"  # coachee: the coach answered a letter
     COACH_LETTER_ARRIVED = "coach_letter_arrived"  # coachee: a free letter from the coach
+    DRAFT_WAITING = "draft_waiting"  # coachee: a reminder of an unsent draft left for days
+    WRITE_AGAIN = "write_again"  # coachee: a reminder after weeks without a letter
 
 
 class MailState(StrEnum):

@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from . import accounts, timezones
 from .extensions import db
-from .models import Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User
+from .models import Answer, Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User, Visit
 from .paging import Page, page_of
 
 LEASE = timedelta(minutes=10)  # a claimed notice waits this long before another try
@@ -43,10 +43,17 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 # The kinds each role receives (and can switch off on their account page).
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
     Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON),
-    Role.COACHEE: (NoticeKind.FEEDBACK_ARRIVED, NoticeKind.COACH_LETTER_ARRIVED),
+    Role.COACHEE: (
+        NoticeKind.FEEDBACK_ARRIVED,
+        NoticeKind.COACH_LETTER_ARRIVED,
+        NoticeKind.DRAFT_WAITING,
+        NoticeKind.WRITE_AGAIN,
+    ),
 }
 
 COACH_KINDS = (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON)  # about a coachee's letter
+REMINDER_KINDS = (NoticeKind.DRAFT_WAITING, NoticeKind.WRITE_AGAIN)  # to keep coachees going
+REMINDER_GAP = timedelta(days=7)  # at most one reminder a week
 
 # What each kind is called where it can be switched off ("Mail me when ...").
 KIND_LABELS = {
@@ -54,6 +61,10 @@ KIND_LABELS = {
     NoticeKind.LETTER_DUE_SOON: lazy_gettext("een brief bij mij bijna op zijn antwoord wacht"),
     NoticeKind.FEEDBACK_ARRIVED: lazy_gettext("mijn coach op een brief van mij antwoordt"),
     NoticeKind.COACH_LETTER_ARRIVED: lazy_gettext("mijn coach mij een brief schrijft"),
+    NoticeKind.DRAFT_WAITING: lazy_gettext(
+        "een begonnen brief van mij een paar dagen blijft liggen"
+    ),
+    NoticeKind.WRITE_AGAIN: lazy_gettext("ik een paar weken niet geschreven heb"),
 }
 
 
@@ -144,6 +155,86 @@ def record_due_soon(now: datetime, within: timedelta) -> int:
         record(letter.coach, NoticeKind.LETTER_DUE_SOON, now, letter=letter)
     db.session.flush()
     return len(letters)
+
+
+def record_reminders(now: datetime, draft_after: timedelta, silence_after: timedelta) -> int:
+    """Gentle reminders to coachees whose trajectory is open and who did not switch the
+    kind off: an unsent draft untouched for ``draft_after`` (once per draft), or no letter
+    for ``silence_after`` (once per silence); at most one reminder a week. Returns how
+    many were recorded. Run as often as wanted: what was reminded of is not again."""
+    recently = select(Notice.id).where(
+        Notice.user_id == User.id,
+        Notice.kind.in_(REMINDER_KINDS),
+        Notice.created_at > now - REMINDER_GAP,
+    )
+    open_coachees = (
+        select(User)
+        .where(User.role == Role.COACHEE, User.closed_at.is_(None), ~recently.exists())
+        .options(load_only(User.id, User.email, User.created_at))
+    )
+    unsent = (
+        select(Visit.coachee_id, func.max(Answer.updated_at).label("touched"))
+        .join(Answer, Answer.visit_id == Visit.id)
+        .outerjoin(Letter, Letter.visit_id == Visit.id)
+        .where(Letter.id.is_(None))
+        .group_by(Visit.coachee_id)
+        .subquery()
+    )
+    last_sent = (
+        select(Letter.coachee_id, func.max(Letter.sent_at).label("sent"))
+        .where(Letter.sent_at.is_not(None), Letter.from_coach.is_(False))
+        .group_by(Letter.coachee_id)
+        .subquery()
+    )
+    query = (
+        open_coachees.outerjoin(unsent, unsent.c.coachee_id == User.id)
+        .outerjoin(last_sent, last_sent.c.coachee_id == User.id)
+        .add_columns(unsent.c.touched, last_sent.c.sent)
+        .where(
+            (unsent.c.touched <= now - draft_after)
+            | (func.coalesce(last_sent.c.sent, User.created_at) <= now - silence_after)
+        )
+    )
+    recorded = 0
+    for user, touched, sent in db.session.execute(query).all():
+        kind = _reminder_for(user, touched, sent, now, draft_after, silence_after)
+        if kind is not None and not is_muted(user, kind):
+            record(user, kind, now)
+            recorded += 1
+    db.session.flush()
+    return recorded
+
+
+def _reminder_for(user, touched, sent, now, draft_after, silence_after) -> NoticeKind | None:
+    """Which reminder, if any: of a stale draft with words in it (not reminded of since it
+    was last touched), else of a silence (not reminded of since it began)."""
+
+    def reminded_since(kind: NoticeKind, moment: datetime) -> bool:
+        since = select(Notice.id).where(
+            Notice.user_id == user.id, Notice.kind == kind, Notice.created_at >= moment
+        )
+        return db.session.scalar(since.exists().select()) or False
+
+    if touched is not None and touched <= now - draft_after:
+        has_words = any(text.strip() for text in _unsent_texts(user))
+        if has_words and not reminded_since(NoticeKind.DRAFT_WAITING, touched):
+            return NoticeKind.DRAFT_WAITING
+    quiet_since = sent or user.created_at
+    if quiet_since <= now - silence_after and not reminded_since(
+        NoticeKind.WRITE_AGAIN, quiet_since
+    ):
+        return NoticeKind.WRITE_AGAIN
+    return None
+
+
+def _unsent_texts(user: User) -> list[str]:
+    query = (
+        select(Answer.text)
+        .join(Visit, Answer.visit_id == Visit.id)
+        .outerjoin(Letter, Letter.visit_id == Visit.id)
+        .where(Visit.coachee_id == user.id, Letter.id.is_(None))
+    )
+    return list(db.session.scalars(query))
 
 
 # --- unsubscribe links: signed, no login needed ---------------------------------------
@@ -255,6 +346,8 @@ def forget(user: User, letter_ids) -> None:
 
 def link_target(kind: str, letter_id: int | None) -> tuple[str, dict] | None:
     """Where a notice's reader reads what happened: an endpoint and its arguments."""
+    if kind in REMINDER_KINDS:
+        return "journey.world_map", {}
     if letter_id is None:
         return None
     if kind in COACH_KINDS:
@@ -273,6 +366,24 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.DRAFT_WAITING:
+        return Wording(
+            _("Je brief ligt nog op je te wachten"),
+            _(
+                "Je bent een paar dagen geleden aan een brief begonnen. Hij staat bewaard; "
+                "je kunt verder schrijven wanneer het je uitkomt."
+            ),
+            _("Verder schrijven"),
+        )
+    if kind == NoticeKind.WRITE_AGAIN:
+        return Wording(
+            _("Zin om weer te schrijven?"),
+            _(
+                "Het is een tijdje geleden dat je een brief stuurde. Als je wilt, kies je "
+                "een plek op de kaart die je nu aanspreekt. Je coach leest graag mee."
+            ),
+            _("Naar de kaart"),
+        )
     if kind == NoticeKind.LETTER_DUE_SOON:
         return Wording(
             _("Een brief wacht nog op je antwoord"),

@@ -118,16 +118,22 @@ def worker_command(once: bool) -> None:
 @click.command("tick")
 @with_appcontext
 def tick_command() -> None:
-    """Record the notices that come from the clock (letters due soon); safe to run as
+    """Record the notices that come from the clock (letters due soon, reminders); safe to run as
     often as wanted, on several machines (deploy/journey-tick.timer runs it every 5 min)."""
-    within = timedelta(hours=current_app.config["DUE_SOON_HOURS"])
+    config, now = current_app.config, current_app.config["CLOCK"]()
+    within = timedelta(hours=config["DUE_SOON_HOURS"])
     try:
-        count = notices.record_due_soon(current_app.config["CLOCK"](), within)
+        count = notices.record_due_soon(now, within)
         db.session.commit()
     except IntegrityError:  # another run recorded them at the same moment
         db.session.rollback()
         count = 0
     click.echo(f"{count} letter(s) due soon: their coaches are told.")
+    draft_after = timedelta(days=config["REMIND_DRAFT_DAYS"])
+    silence_after = timedelta(days=config["REMIND_SILENCE_DAYS"])
+    reminded = notices.record_reminders(now, draft_after, silence_after)
+    db.session.commit()
+    click.echo(f"{reminded} coachee(s) reminded.")
 
 
 @click.command("check-mail")

@@ -295,7 +295,8 @@ def test_switching_a_kind_off_on_the_page_stops_its_mail(app, client, smtp, cloc
     login(client, mila)
     page = client.get("/notices/").get_data(as_text=True)
     assert 'name="feedback_arrived" value="y" checked' in page
-    response = client.post("/notices/mail", data={"coach_letter_arrived": "y"})
+    reminders = {"draft_waiting": "y", "write_again": "y"}  # left on
+    response = client.post("/notices/mail", data={"coach_letter_arrived": "y", **reminders})
     assert response.status_code == 302
     with app.app_context():
         user = db.session.get(User, mila.id)
@@ -306,7 +307,7 @@ def test_switching_a_kind_off_on_the_page_stops_its_mail(app, client, smtp, cloc
         assert letter.id
     page = client.get("/notices/").get_data(as_text=True)
     assert 'name="feedback_arrived" value="y">' in page  # off now
-    client.post("/notices/mail", data={"feedback_arrived": "y"})  # both off but one
+    client.post("/notices/mail", data={"feedback_arrived": "y", **reminders})  # the other off
     with app.app_context():
         assert notices.muted_kinds(db.session.get(User, mila.id)) == {"coach_letter_arrived"}
 
@@ -560,3 +561,86 @@ def test_a_second_notice_of_a_kind_about_one_letter_is_refused_by_the_database(
             user, NoticeKind.LETTER_ARRIVED, clock(), letter=db.session.get(Letter, letter_id)
         )
         db.session.commit()
+
+
+def _tick(app) -> str:
+    result = _journey(app, ["tick"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _reminders(app, actor) -> list[str]:
+    return [n.kind for n in _notices(app, user_id=actor.id) if n.kind in notices.REMINDER_KINDS]
+
+
+def _draft(app, coachee, clock, text: str, place: str = "humor") -> None:
+    with app.app_context():
+        from journey import visits
+
+        user = db.session.get(User, coachee.id)
+        visit = visits.visit_place(user, place, clock())
+        question = app.extensions["journey.world"].place(place).questions[0].id
+        visits.save_draft(visit, question, text, clock())
+        db.session.commit()
+
+
+def test_a_draft_left_for_three_days_brings_one_gentle_reminder(app, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    _set(app, mila, quiet_start=0, quiet_end=0)
+    a_place_letter(app, mila, clock)  # she writes: no silence to remind her of
+    _draft(app, mila, clock, f"Ik begin aan iets {CANARY}")
+    clock.advance(days=2, hours=23)
+    assert "0 coachee(s) reminded" in _tick(app)
+    clock.advance(hours=1)
+    assert "1 coachee(s) reminded" in _tick(app)
+    assert "0 coachee(s) reminded" in _tick(app)  # run again: nothing twice
+    assert _reminders(app, mila) == ["draft_waiting"]
+    _deliver(app, clock)
+    mail = [m for m in smtp.messages if m["To"] == "mila@example.org"][-1]
+    assert mail["Subject"] == "Je brief ligt nog op je te wachten"
+    assert f"{BASE_URL}/map" in mail.get_body(("plain",)).get_content()
+    assert CANARY not in smtp.text(mail)
+    clock.advance(days=8)  # the same untouched draft is not brought up again
+    assert "0 coachee(s) reminded" in _tick(app)
+
+
+def test_an_empty_draft_brings_no_reminder(app, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    a_place_letter(app, mila, clock)
+    _draft(app, mila, clock, "   ")
+    clock.advance(days=4)
+    assert "0 coachee(s) reminded" in _tick(app)
+
+
+def test_two_weeks_without_a_letter_bring_a_reminder_at_most_weekly(app, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    a_place_letter(app, mila, clock)
+    clock.advance(days=13, hours=23)
+    assert "0 coachee(s) reminded" in _tick(app)
+    clock.advance(hours=1)
+    assert "1 coachee(s) reminded" in _tick(app)
+    _draft(app, mila, clock, "Toch even iets")  # a draft left after the reminder ...
+    clock.advance(days=3)
+    assert "0 coachee(s) reminded" in _tick(app)  # ... waits: one reminder a week
+    clock.advance(days=4)
+    assert "1 coachee(s) reminded" in _tick(app)
+    assert _reminders(app, mila) == ["write_again", "draft_waiting"]
+    clock.advance(days=30)  # the same silence is not brought up again
+    _tick(app)
+    assert _reminders(app, mila) == ["write_again", "draft_waiting"]
+
+
+def test_no_reminder_after_the_trajectory_closed_or_when_switched_off(
+    app, clock, anna_and_mila, make_user
+):
+    anna, mila = anna_and_mila
+    ruben = make_user("Ruben", Role.COACHEE, coach=anna)
+    a_place_letter(app, mila, clock)
+    a_place_letter(app, ruben, clock)
+    with app.app_context():
+        inbox.close_trajectory(db.session.get(User, mila.id), clock())
+        notices.set_muted(db.session.get(User, ruben.id), NoticeKind.WRITE_AGAIN, muted=True)
+        db.session.commit()
+    clock.advance(days=20)
+    assert "0 coachee(s) reminded" in _tick(app)
+    assert _reminders(app, mila) == [] and _reminders(app, ruben) == []

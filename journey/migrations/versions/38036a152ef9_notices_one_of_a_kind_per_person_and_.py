@@ -10,7 +10,6 @@ Create Date: 2026-11-28 14:34:36.360886
 """
 
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -388,6 +388,8 @@ class NoticeKind(StrEnum):
     COACH_LETTER_ARRIVED = "coach_letter_arrived"  # coachee: a free letter from the coach
     DRAFT_WAITING = "draft_waiting"  # coachee: a reminder of an unsent draft left for days
     WRITE_AGAIN = "write_again"  # coachee: a reminder after weeks without a letter
+    ANSWER_TO_REVIEW = "answer_to_review"  # supervisor: a trainee handed in a practice answer
+    COMMENTS_READY = "comments_ready"  # trainee: the supervisor's comments can be read
 
 
 class MailState(StrEnum):
@@ -418,6 +420,9 @@ class Notice(db.Model):
     letter_id: Mapped[int | None] = mapped_column(
         ForeignKey("letters.id", ondelete="CASCADE"), index=True
     )
+    attempt_id: Mapped[int | None] = mapped_column(  # a practice answer (trainees' kinds)
+        ForeignKey("practice_attempts.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # seen in the app
     mail_state: Mapped[str] = mapped_column(String(10), default=MailState.NONE)
@@ -428,6 +433,7 @@ class Notice(db.Model):
 
     user: Mapped[User] = relationship()
     letter: Mapped[Letter | None] = relationship()
+    attempt: Mapped[PracticeAttempt | None] = relationship()
 
 
 class MutedNotice(db.Model):

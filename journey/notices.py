@@ -30,7 +30,18 @@ from sqlalchemy.orm import joinedload, load_only
 
 from . import accounts, timezones
 from .extensions import db
-from .models import Answer, Letter, MailState, MutedNotice, Notice, NoticeKind, Role, User, Visit
+from .models import (
+    Answer,
+    Letter,
+    MailState,
+    MutedNotice,
+    Notice,
+    NoticeKind,
+    PracticeAttempt,
+    Role,
+    User,
+    Visit,
+)
 from .paging import Page, page_of
 
 LEASE = timedelta(minutes=10)  # a claimed notice waits this long before another try
@@ -43,6 +54,8 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 # The kinds each role receives (and can switch off on their account page).
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
     Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON),
+    Role.TRAINEE: (NoticeKind.COMMENTS_READY,),
+    Role.SUPERVISOR: (NoticeKind.ANSWER_TO_REVIEW,),
     Role.COACHEE: (
         NoticeKind.FEEDBACK_ARRIVED,
         NoticeKind.COACH_LETTER_ARRIVED,
@@ -65,6 +78,8 @@ KIND_LABELS = {
         "een begonnen brief van mij een paar dagen blijft liggen"
     ),
     NoticeKind.WRITE_AGAIN: lazy_gettext("ik een paar weken niet geschreven heb"),
+    NoticeKind.ANSWER_TO_REVIEW: lazy_gettext("een leerling een oefenantwoord inlevert"),
+    NoticeKind.COMMENTS_READY: lazy_gettext("mijn supervisor klaar is met het commentaar"),
 }
 
 
@@ -86,6 +101,7 @@ def record(
     now: datetime,
     *,
     letter: Letter | None = None,
+    attempt: PracticeAttempt | None = None,
     mail: bool | None = None,
 ) -> Notice:
     """Note that ``kind`` happened for ``user``; mailed when a mail server is set (or
@@ -97,6 +113,7 @@ def record(
         user=user,
         kind=kind,
         letter=letter,
+        attempt=attempt,
         created_at=now,
         mail_state=MailState.PENDING if mailed else MailState.NONE,
         next_attempt_at=now if mailed else None,
@@ -283,6 +300,7 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
     """A page of the user's notices, newest first, with who wrote each one's letter (for
     ``writer_of``), in one query and without reading any written text."""
     letter = joinedload(Notice.letter).load_only(Letter.id)
+    attempt = joinedload(Notice.attempt).load_only(PracticeAttempt.id)
     query = (
         select(Notice)
         .where(Notice.user_id == user.id)
@@ -290,14 +308,20 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
         .options(
             letter.joinedload(Letter.coachee).load_only(User.pseudonym),
             letter.joinedload(Letter.coach).load_only(User.pseudonym),
+            attempt.joinedload(PracticeAttempt.trainee).load_only(User.pseudonym),
+            attempt.joinedload(PracticeAttempt.reviewer).load_only(User.pseudonym),
         )
     )
     return page_of(query, page, NOTICES_PER_PAGE)
 
 
 def writer_of(notice: Notice) -> str | None:
-    """The pseudonym of who wrote the letter a notice is about (shown in the app only: a
-    mail never names another person)."""
+    """The pseudonym of who wrote the letter or practice answer a notice is about (shown
+    in the app only: a mail never names another person)."""
+    if notice.attempt is not None:
+        attempt = notice.attempt
+        writer = attempt.trainee if notice.kind == NoticeKind.ANSWER_TO_REVIEW else attempt.reviewer
+        return writer.pseudonym if writer else None
     letter = notice.letter
     if letter is None:
         return None
@@ -344,10 +368,14 @@ def forget(user: User, letter_ids) -> None:
     db.session.execute(delete(MutedNotice).where(MutedNotice.user_id == user.id))
 
 
-def link_target(kind: str, letter_id: int | None) -> tuple[str, dict] | None:
+def link_target(
+    kind: str, letter_id: int | None, attempt_id: int | None = None
+) -> tuple[str, dict] | None:
     """Where a notice's reader reads what happened: an endpoint and its arguments."""
     if kind in REMINDER_KINDS:
         return "journey.world_map", {}
+    if attempt_id is not None:
+        return "practice.attempt", {"attempt_id": attempt_id}
     if letter_id is None:
         return None
     if kind in COACH_KINDS:
@@ -366,6 +394,18 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.ANSWER_TO_REVIEW:
+        return Wording(
+            _("Er wacht een oefenantwoord op je commentaar"),
+            _("Een leerling heeft een antwoord op een oefencasus ingeleverd."),
+            _("Lees het antwoord"),
+        )
+    if kind == NoticeKind.COMMENTS_READY:
+        return Wording(
+            _("Je supervisor heeft je antwoord besproken"),
+            _("Het commentaar van je supervisor op je oefenantwoord staat voor je klaar."),
+            _("Lees het commentaar"),
+        )
     if kind == NoticeKind.DRAFT_WAITING:
         return Wording(
             _("Je brief ligt nog op je te wachten"),
@@ -428,6 +468,7 @@ class Claimed:
     email: str
     zone: ZoneInfo  # the recipient's: times in the mail are in it
     letter_id: int | None
+    attempt_id: int | None
     letter_due_at: datetime | None
     attempts: int
 
@@ -473,6 +514,7 @@ def claim_next(now: datetime, defaults: Defaults) -> Claimed | None:
         email=notice.user.email or "",
         zone=zone,
         letter_id=notice.letter_id,
+        attempt_id=notice.attempt_id,
         letter_due_at=notice.letter.due_at if notice.letter else None,
         attempts=notice.attempts,
     )

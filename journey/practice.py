@@ -18,10 +18,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import drafts, second_reader
+from . import drafts, notices, second_reader
 from .extensions import db
 from .frames import Frame
-from .models import PracticeAttempt, PracticeComment, PracticePart, PracticeState, User
+from .models import (
+    NoticeKind,
+    PracticeAttempt,
+    PracticeComment,
+    PracticePart,
+    PracticeState,
+    User,
+)
 from .samples import Sample, SampleSet
 
 CHECK_TITLES = {
@@ -167,6 +174,9 @@ def submit(
     save_parts(attempt, texts, now)
     attempt.findings = {finding.id: finding.ok for finding in findings}
     attempt.submitted_at = now
+    supervisor = attempt.trainee.supervisor
+    if supervisor is not None:
+        notices.record(supervisor, NoticeKind.ANSWER_TO_REVIEW, now, attempt=attempt)
     db.session.flush()
 
 
@@ -207,6 +217,7 @@ def add_comment(
 def mark_reviewed(attempt: PracticeAttempt, supervisor: User, now: datetime) -> None:
     """The supervisor is done: the trainee now sees the comments."""
     attempt.reviewed_at, attempt.reviewer = now, supervisor
+    notices.record(attempt.trainee, NoticeKind.COMMENTS_READY, now, attempt=attempt)
     db.session.flush()
 
 

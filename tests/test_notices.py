@@ -644,3 +644,40 @@ def test_no_reminder_after_the_trajectory_closed_or_when_switched_off(
     clock.advance(days=20)
     assert "0 coachee(s) reminded" in _tick(app)
     assert _reminders(app, mila) == [] and _reminders(app, ruben) == []
+
+
+def test_a_supervisor_hears_of_a_handed_in_answer_and_the_trainee_of_the_comments(
+    app, smtp, clock, make_user, frame
+):
+    from journey import practice
+
+    carla = make_user("Supervisor Carla", Role.SUPERVISOR, email="carla@example.org")
+    bas = make_user("Leerling Bas", Role.TRAINEE, supervisor=carla, email="bas@example.org")
+    sample = app.extensions["journey.samples"].samples[0]
+    with app.app_context():
+        trainee = db.session.get(User, bas.id)
+        attempt = practice.start_attempt(trainee, sample, frame, clock())
+        practice.submit(attempt, {f"s-{frame.sections[0].id}": CANARY}, [], clock())
+        attempt_id = attempt.id
+        db.session.commit()
+    assert _deliver(app, clock) == 1
+    [to_carla] = smtp.messages
+    assert to_carla["To"] == "carla@example.org"
+    assert to_carla["Subject"] == "Er wacht een oefenantwoord op je commentaar"
+    assert (
+        f"{BASE_URL}/practice/attempts/{attempt_id}" in to_carla.get_body(("plain",)).get_content()
+    )
+    supervisor = app.test_client()
+    login(supervisor, carla)
+    page = supervisor.get("/notices/").get_data(as_text=True)
+    assert "van Leerling Bas" in page and f'href="/practice/attempts/{attempt_id}"' in page
+    with app.app_context():
+        attempt = db.session.get(practice.PracticeAttempt, attempt_id)
+        practice.mark_reviewed(attempt, db.session.get(User, carla.id), clock())
+        db.session.commit()
+    assert _deliver(app, clock) == 1
+    to_bas = smtp.messages[-1]
+    assert to_bas["To"] == "bas@example.org"
+    assert to_bas["Subject"] == "Je supervisor heeft je antwoord besproken"
+    for message in smtp.messages:
+        assert CANARY not in smtp.text(message) and "Leerling Bas" not in smtp.text(message)

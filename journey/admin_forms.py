@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional, Regexp
 
 from .forms import ROLE_NAMES, PasswordPolicy, email_field, pseudonym_field
 from .models import Role, User
@@ -99,3 +99,16 @@ class AssignSupervisorForm(AssignForm):
         label = _l("Supervisor van %(name)s", name=trainee.pseudonym)
         nobody = _l("nog geen supervisor")
         return cls._for(trainee, trainee.supervisor_id, supervisors, nobody, label, **kwargs)
+
+
+class TestMailForm(FlaskForm):
+    """Where the admin's test mail goes."""
+
+    address = StringField(
+        _l("Stuur een testmail naar"),
+        filters=[lambda value: value.strip() if value else value],
+        validators=[
+            DataRequired(_l("Vul een e-mailadres in.")),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Dit lijkt geen e-mailadres.")),
+        ],
+    )

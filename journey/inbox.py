@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, select, union_all, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from . import drafts, letters, notices, second_reader
 from .extensions import db
@@ -250,6 +250,21 @@ def unread_feedback(coachee: User, limit: int = UNREAD_NOTICES) -> list[Feedback
         .limit(limit + 1)
     )
     return [FeedbackNotice(*row) for row in db.session.execute(query)]
+
+
+def overdue(now: datetime, page: int = 1, per_page: int = 25) -> Page[Letter]:
+    """Every coachee's letter past its due time and not answered, with or without a coach
+    (the pool), the longest overdue first: for the admin."""
+    query = (
+        select(Letter)
+        .where(Letter.answered_at.is_(None), Letter.due_at.is_not(None), Letter.due_at < now)
+        .order_by(Letter.due_at, Letter.id)
+        .options(
+            load_only(Letter.id, Letter.due_at, Letter.sent_at, Letter.coach_id),
+            joinedload(Letter.coach).load_only(User.pseudonym),
+        )
+    )
+    return page_of(query, page, per_page)
 
 
 CASELOAD_PER_PAGE = 50

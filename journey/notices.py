@@ -329,6 +329,21 @@ def writer_of(notice: Notice) -> str | None:
     return writer.pseudonym if writer else None
 
 
+def troubled(page: int = 1) -> Page[Notice]:
+    """Mails that failed for good, or failed and wait for another try, newest first, with
+    their recipient (for the admin; the reason is the mail server's, never a text)."""
+    query = (
+        select(Notice)
+        .where(
+            (Notice.mail_state == MailState.FAILED)
+            | ((Notice.mail_state == MailState.PENDING) & Notice.last_error.is_not(None))
+        )
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+        .options(joinedload(Notice.user).load_only(User.pseudonym, User.role))
+    )
+    return page_of(query, page, NOTICES_PER_PAGE)
+
+
 def unread_about(user: User, letter_id: int) -> list[int]:
     """The ids of ``user``'s unread notices about the letter ``letter_id``."""
     query = select(Notice.id).where(

@@ -122,6 +122,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.trainees": row(admin=200),
     "admin.assign_supervisor": row(admin=302),  # an empty form keeps the supervisor
     "admin.access_log_search": row(admin=200),
+    "admin.mail_status": row(admin=200),
     # the coachee's own data
     "privacy.index": row(coachees=200),
     "privacy.archive": row(coachees=200),

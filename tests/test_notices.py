@@ -681,3 +681,41 @@ def test_a_supervisor_hears_of_a_handed_in_answer_and_the_trainee_of_the_comment
     assert to_bas["Subject"] == "Je supervisor heeft je antwoord besproken"
     for message in smtp.messages:
         assert CANARY not in smtp.text(message) and "Leerling Bas" not in smtp.text(message)
+
+
+def test_the_admin_sees_the_mail_settings_failed_mails_and_overdue_letters(
+    app, client, smtp, clock, anna_and_mila, make_user
+):
+    anna, mila = anna_and_mila
+    app.config.update(MAIL_USER="journey", MAIL_PASSWORD="geheim-smtp-wachtwoord")
+    admin = make_user("Beheerder Bo", Role.ADMIN)
+    login(client, admin)
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert f"127.0.0.1:{smtp.port}" in page and "Journey &lt;journey@example.org&gt;" in page
+    assert "geheim-smtp-wachtwoord" not in page
+    assert "Alle mails kwamen aan." in page and "Geen brief wacht langer dan beloofd." in page
+    assert "als journey" in page  # the login name, never its password
+    app.config.update(MAIL_USER=None, MAIL_PASSWORD=None)  # the test server takes no login
+    sent = client.post("/admin/mail", data={"address": "beheer@example.org"})
+    assert "De mailserver nam de testmail aan: 250 OK queued" in sent.get_data(as_text=True)
+    assert smtp.messages[-1]["To"] == "beheer@example.org"
+    refused = client.post("/admin/mail", data={"address": "geen adres"})
+    assert refused.status_code == 422
+    assert "Dit lijkt geen e-mailadres." in refused.get_data(as_text=True)
+
+    smtp.stop()
+    a_place_letter(app, mila, clock)
+    _deliver(app, clock)  # the server is down: Anna's mail waits for another try
+    clock.advance(hours=49)  # and the letter is past its due time
+    later = app.test_client()  # a new day, a new session
+    assert login(later, admin).status_code == 302
+    page = later.get("/admin/mail").get_data(as_text=True)
+    assert "Coach Anna" in page and "er een brief voor mij binnenkomt" in page
+    assert "ConnectionRefusedError" in page
+    assert "1 uur te laat" in page
+
+
+def test_without_a_mail_server_the_admin_is_told_how_mail_comes_on(app, client, make_user):
+    login(client, make_user("Beheerder Bo", Role.ADMIN))
+    page = client.get("/admin/mail").get_data(as_text=True)
+    assert "Er is geen mailserver ingesteld (JOURNEY_MAIL_HOST)." in page

@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import access_log, accounts
+from .. import access_log, accounts, inbox, mail, notices
 from ..admin_forms import (
     STAFF_ROLES,
     AssignCoachForm,
     AssignSupervisorForm,
     RenewCodeForm,
     StaffForm,
+    TestMailForm,
 )
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
@@ -178,6 +179,41 @@ def _render_trainees(supervisors=None, forms: dict | None = None, status=200):
         for t in accounts.users_with_role(Role.TRAINEE)
     ]
     return render_template("admin/trainees.html", rows=rows, supervisors=supervisors), status
+
+
+@bp.route("/mail", methods=["GET", "POST"])
+def mail_status():
+    """The mail settings (no password), a test mail, the mails that failed and the
+    letters past their due time across all coaches."""
+    form = TestMailForm()
+    settings = mail.MailSettings.from_config(current_app.config)
+    answer = problem = None
+    if form.validate_on_submit() and settings is not None:
+        message = mail.message(
+            settings,
+            form.address.data,
+            _("Testmail van Journey"),
+            _("Dit is een testmail van Journey. Komt hij aan, dan kan Journey berichten mailen."),
+            now(),
+        )
+        try:
+            answer = mail.send(settings, message)
+        except mail.MailError as error:
+            problem = str(error)
+        security_event("test_mail", ok=problem is None)
+    status = 422 if form.errors or problem else 200
+    return render_template(
+        "admin/mail.html",
+        settings=settings,
+        base_url=current_app.config.get("BASE_URL"),
+        form=form,
+        answer=answer,
+        problem=problem,
+        failed=notices.troubled(page_arg()),
+        overdue=inbox.overdue(now()),
+        now=now(),
+        kind_labels={str(k): v for k, v in notices.KIND_LABELS.items()},
+    ), status
 
 
 @bp.get("/access-log")

@@ -384,6 +384,7 @@ class NoticeKind(StrEnum):
 
     LETTER_ARRIVED = "letter_arrived"  # coach: a coachee's letter landed with them
     LETTER_DUE_SOON = "letter_due_soon"  # coach: a letter they hold is due within hours
+    POOL_DIGEST = "pool_digest"  # coach: new letters in the shared pool (at most hourly)
     FEEDBACK_ARRIVED = "feedback_arrived"  # coachee: the coach answered a letter
     COACH_LETTER_ARRIVED = "coach_letter_arrived"  # coachee: a free letter from the coach
     DRAFT_WAITING = "draft_waiting"  # coachee: a reminder of an unsent draft left for days

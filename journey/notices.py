@@ -53,7 +53,7 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 
 # The kinds each role receives (and can switch off on their account page).
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
-    Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON),
+    Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON, NoticeKind.POOL_DIGEST),
     Role.TRAINEE: (NoticeKind.COMMENTS_READY,),
     Role.SUPERVISOR: (NoticeKind.ANSWER_TO_REVIEW,),
     Role.COACHEE: (
@@ -72,6 +72,9 @@ REMINDER_GAP = timedelta(days=7)  # at most one reminder a week
 KIND_LABELS = {
     NoticeKind.LETTER_ARRIVED: lazy_gettext("er een brief voor mij binnenkomt"),
     NoticeKind.LETTER_DUE_SOON: lazy_gettext("een brief bij mij bijna op zijn antwoord wacht"),
+    NoticeKind.POOL_DIGEST: lazy_gettext(
+        "er nieuwe brieven in de gedeelde pool staan (hooguit elk uur)"
+    ),
     NoticeKind.FEEDBACK_ARRIVED: lazy_gettext("mijn coach op een brief van mij antwoordt"),
     NoticeKind.COACH_LETTER_ARRIVED: lazy_gettext("mijn coach mij een brief schrijft"),
     NoticeKind.DRAFT_WAITING: lazy_gettext(
@@ -172,6 +175,38 @@ def record_due_soon(now: datetime, within: timedelta) -> int:
         record(letter.coach, NoticeKind.LETTER_DUE_SOON, now, letter=letter)
     db.session.flush()
     return len(letters)
+
+
+POOL_DIGEST_GAP = timedelta(hours=1)
+
+
+def record_pool_digests(now: datetime) -> int:
+    """A digest to every coach who did not switch it off when letters came into the pool
+    since their last digest, at most one an hour; returns how many coaches were told."""
+    newest = db.session.scalar(
+        select(func.max(Letter.sent_at)).where(
+            Letter.coach_id.is_(None), Letter.answered_at.is_(None), Letter.due_at.is_not(None)
+        )
+    )
+    if newest is None:
+        return 0
+    last = (
+        select(func.max(Notice.created_at))
+        .where(Notice.user_id == User.id, Notice.kind == NoticeKind.POOL_DIGEST)
+        .scalar_subquery()
+    )
+    muted = select(MutedNotice.user_id).where(
+        MutedNotice.user_id == User.id, MutedNotice.kind == NoticeKind.POOL_DIGEST
+    )
+    coaches = db.session.scalars(
+        select(User)
+        .where(User.role == Role.COACH, ~muted.exists())
+        .where((last.is_(None)) | ((last < newest) & (last <= now - POOL_DIGEST_GAP)))
+    ).all()
+    for coach in coaches:
+        record(coach, NoticeKind.POOL_DIGEST, now)
+    db.session.flush()
+    return len(coaches)
 
 
 def record_reminders(now: datetime, draft_after: timedelta, silence_after: timedelta) -> int:
@@ -389,6 +424,8 @@ def link_target(
     """Where a notice's reader reads what happened: an endpoint and its arguments."""
     if kind in REMINDER_KINDS:
         return "journey.world_map", {}
+    if kind == NoticeKind.POOL_DIGEST:
+        return "inbox.index", {}
     if attempt_id is not None:
         return "practice.attempt", {"attempt_id": attempt_id}
     if letter_id is None:
@@ -409,6 +446,15 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.POOL_DIGEST:
+        return Wording(
+            _("Er staan nieuwe brieven in de gedeelde pool"),
+            _(
+                "Coachees zonder eigen coach hebben geschreven. Hun brieven staan in de "
+                "gedeelde pool; wie tijd heeft, kan er een nemen."
+            ),
+            _("Naar je inbox"),
+        )
     if kind == NoticeKind.ANSWER_TO_REVIEW:
         return Wording(
             _("Er wacht een oefenantwoord op je commentaar"),

@@ -134,6 +134,9 @@ def tick_command() -> None:
     reminded = notices.record_reminders(now, draft_after, silence_after)
     db.session.commit()
     click.echo(f"{reminded} coachee(s) reminded.")
+    digests = notices.record_pool_digests(now)
+    db.session.commit()
+    click.echo(f"{digests} coach(es) told of new pool letters.")
 
 
 @click.command("check-mail")

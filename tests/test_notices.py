@@ -521,6 +521,9 @@ def test_the_periodic_job_tells_a_coach_once_when_a_letter_is_due_soon(
     bring nothing."""
     anna, mila = anna_and_mila
     _set(app, anna, quiet_start=0, quiet_end=0)  # 36 hours on it is 22:00 in Amsterdam
+    with app.app_context():  # the pool letter below would bring a digest: not this test's
+        notices.set_muted(db.session.get(User, anna.id), NoticeKind.POOL_DIGEST, muted=True)
+        db.session.commit()
     waiting = a_place_letter(app, mila, clock)
     answered = a_place_letter(app, mila, clock, place="humor")
     a_place_letter(app, make_user("Zonder Coach"), clock)  # the pool: no coach to tell
@@ -719,3 +722,28 @@ def test_without_a_mail_server_the_admin_is_told_how_mail_comes_on(app, client, 
     login(client, make_user("Beheerder Bo", Role.ADMIN))
     page = client.get("/admin/mail").get_data(as_text=True)
     assert "Er is geen mailserver ingesteld (JOURNEY_MAIL_HOST)." in page
+
+
+def test_coaches_get_at_most_one_pool_digest_an_hour(app, smtp, clock, make_user, coach):
+    _set(app, coach, email="anna@example.org", quiet_start=0, quiet_end=0)
+    bram = make_user("Coach Bram", Role.COACH, email="bram@example.org")
+    with app.app_context():  # Bram takes no pool letters by mail
+        notices.set_muted(db.session.get(User, bram.id), NoticeKind.POOL_DIGEST, muted=True)
+        db.session.commit()
+    assert "0 coach(es) told of new pool letters" in _tick(app)  # an empty pool
+    a_place_letter(app, make_user("Zonder Coach 1"), clock)
+    assert "1 coach(es) told of new pool letters" in _tick(app)
+    clock.advance(minutes=10)
+    a_place_letter(app, make_user("Zonder Coach 2"), clock)
+    assert "0 coach(es) told" in _tick(app)  # within the hour: it waits
+    clock.advance(minutes=50)
+    assert "1 coach(es) told" in _tick(app)  # the second letter, an hour after the first digest
+    clock.advance(hours=3)
+    assert "0 coach(es) told" in _tick(app)  # nothing new in the pool
+    digests = _notices(app, kind=NoticeKind.POOL_DIGEST)
+    assert [n.user_id for n in digests] == [coach.id, coach.id]
+    _deliver(app, clock)
+    mail = [
+        m for m in smtp.messages if m["Subject"] == "Er staan nieuwe brieven in de gedeelde pool"
+    ]
+    assert len(mail) == 2 and f"{BASE_URL}/inbox/" in mail[0].get_body(("plain",)).get_content()

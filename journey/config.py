@@ -99,6 +99,10 @@ class Defaults:
     QUIET_HOURS = "22:00-08:00"
     # A coach is told when a letter they hold is due within this many hours (journey tick).
     DUE_SOON_HOURS = 12
+    # Where a letter goes when its due time passes unanswered (journey tick): "pool" (back
+    # to the shared pool) or "substitute" (the coach's substitute while they are away,
+    # else the pool). The admins are told either way.
+    OVERDUE_TO = "pool"
     # Coachees are reminded (at most once a week) of a draft left this many days, and
     # after this many days without a letter while their trajectory is open.
     REMIND_DRAFT_DAYS = 3
@@ -129,6 +133,10 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
         raise RuntimeError(f"JOURNEY_TIME_ZONE: {error}") from None
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIME_ZONE"]
     check_mail_settings(config)
+    if str(config.get("OVERDUE_TO")) not in ("pool", "substitute"):
+        raise RuntimeError(
+            f"JOURNEY_OVERDUE_TO must be pool or substitute, not {config.get('OVERDUE_TO')!r}."
+        )
     try:
         config["QUIET"] = timezones.parse_hours(str(config.get("QUIET_HOURS") or "00:00-00:00"))
     except ValueError as error:

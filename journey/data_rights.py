@@ -17,7 +17,7 @@ from . import access_log, notices
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
 from .frames import FrameSet
-from .models import Answer, Feedback, FeedbackPart, Letter, User, Visit
+from .models import Answer, Feedback, FeedbackPart, Letter, LetterEvent, User, Visit
 from .worlds import World
 
 
@@ -89,6 +89,7 @@ def erase(coachee: User, now: datetime) -> None:
     notices.forget(coachee, letter_ids)  # theirs, and their coaches' about their letters
     db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))
     db.session.execute(delete(Feedback).where(Feedback.id.in_(feedback_ids)))
+    db.session.execute(delete(LetterEvent).where(LetterEvent.letter_id.in_(letter_ids)))
     db.session.execute(delete(Letter).where(Letter.coachee_id == coachee.id))
     db.session.execute(delete(Answer).where(Answer.visit_id.in_(visit_ids)))
     db.session.execute(delete(Visit).where(Visit.coachee_id == coachee.id))

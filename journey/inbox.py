@@ -17,7 +17,18 @@ from sqlalchemy.orm import joinedload, load_only
 from . import drafts, letters, notices, second_reader
 from .extensions import db
 from .frames import Frame
-from .models import Absence, Feedback, FeedbackPart, Letter, NoticeKind, Role, User, Visit
+from .models import (
+    Absence,
+    Feedback,
+    FeedbackPart,
+    Letter,
+    LetterEvent,
+    LetterEventKind,
+    NoticeKind,
+    Role,
+    User,
+    Visit,
+)
 from .paging import COUNT_CAP, Page, capped_count, page_of
 
 FILTERS = ("waiting", "overdue", "today", "answered")
@@ -58,6 +69,7 @@ def address_letter(letter: Letter, now: datetime, default_promise_hours: int) ->
     letter.coach = coach
     letter.sent_at = now
     letter.due_at = letters.due_at(now, promise)
+    history(letter, LetterEventKind.SENT, now, coach)
     if coach is not None:
         notices.record(coach, NoticeKind.LETTER_ARRIVED, now, letter=letter)
 
@@ -159,6 +171,8 @@ def claim(letter: Letter, coach: User, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(letter)
+    if result.rowcount == 1:
+        history(letter, LetterEventKind.CLAIMED, now, coach)
     return result.rowcount == 1
 
 
@@ -220,6 +234,7 @@ def send_feedback(
     feedback.sent_at = now
     feedback.letter.answered_at = now
     letter = feedback.letter
+    history(letter, LetterEventKind.ANSWERED, now, feedback.coach)
     notices.record(letter.coachee, NoticeKind.FEEDBACK_ARRIVED, now, letter=letter)
     db.session.flush()
 
@@ -250,6 +265,53 @@ def unread_feedback(coachee: User, limit: int = UNREAD_NOTICES) -> list[Feedback
         .limit(limit + 1)
     )
     return [FeedbackNotice(*row) for row in db.session.execute(query)]
+
+
+def history(letter: Letter, kind: LetterEventKind, now: datetime, coach: User | None) -> None:
+    """Add a step to the letter's history."""
+    db.session.add(LetterEvent(letter=letter, at=now, kind=kind, coach=coach))
+
+
+def history_of(letter: Letter) -> list[LetterEvent]:
+    query = (
+        select(LetterEvent)
+        .where(LetterEvent.letter_id == letter.id)
+        .order_by(LetterEvent.at, LetterEvent.id)
+        .options(joinedload(LetterEvent.coach).load_only(User.pseudonym))
+    )
+    return list(db.session.scalars(query))
+
+
+def hand_on_overdue(now: datetime, to: str) -> int:
+    """Every letter that passed its due time unanswered with its coach goes on, once: to
+    the coach's substitute (``to="substitute"``, while the coach has an absence with one)
+    or else back to the shared pool, and every admin is told. Each step goes into the
+    letter's history. Returns how many letters were handed on; run as often as wanted."""
+    handed = select(LetterEvent.id).where(
+        LetterEvent.letter_id == Letter.id, LetterEvent.kind == LetterEventKind.HANDED_ON
+    )
+    query = (
+        select(Letter)
+        .where(Letter.coach_id.is_not(None), Letter.answered_at.is_(None))
+        .where(Letter.due_at.is_not(None), Letter.due_at <= now, ~handed.exists())
+        .order_by(Letter.due_at, Letter.id)
+    )
+    overdue_letters = list(db.session.scalars(query))
+    admins = list(db.session.scalars(select(User).where(User.role == Role.ADMIN)))
+    for letter in overdue_letters:
+        coach = letter.coach
+        history(letter, LetterEventKind.OVERDUE, now, coach)
+        absence = current_absence(coach, now) if to == "substitute" else None
+        successor = absence.substitute if absence else None
+        letter.coach, letter.claimed_at = successor, None
+        history(letter, LetterEventKind.HANDED_ON, now, successor)
+        if successor is not None and not notices.told(successor, NoticeKind.LETTER_ARRIVED, letter):
+            notices.record(successor, NoticeKind.LETTER_ARRIVED, now, letter=letter)
+        for admin in admins:
+            notices.record(admin, NoticeKind.LETTER_OVERDUE, now, letter=letter)
+        history(letter, LetterEventKind.ADMIN_TOLD, now, None)
+    db.session.flush()
+    return len(overdue_letters)
 
 
 def overdue(now: datetime, page: int = 1, per_page: int = 25) -> Page[Letter]:

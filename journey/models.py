@@ -385,6 +385,7 @@ class NoticeKind(StrEnum):
     LETTER_ARRIVED = "letter_arrived"  # coach: a coachee's letter landed with them
     LETTER_DUE_SOON = "letter_due_soon"  # coach: a letter they hold is due within hours
     POOL_DIGEST = "pool_digest"  # coach: new letters in the shared pool (at most hourly)
+    LETTER_OVERDUE = "letter_overdue"  # admin: a letter passed its due time and was handed on
     FEEDBACK_ARRIVED = "feedback_arrived"  # coachee: the coach answered a letter
     COACH_LETTER_ARRIVED = "coach_letter_arrived"  # coachee: a free letter from the coach
     DRAFT_WAITING = "draft_waiting"  # coachee: a reminder of an unsent draft left for days
@@ -446,3 +447,29 @@ class MutedNotice(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class LetterEventKind(StrEnum):
+    SENT = "sent"  # to its coach (coach_id) or the pool (None)
+    CLAIMED = "claimed"  # a coach (coach_id) took it from the pool
+    DUE_SOON = "due_soon"  # its coach (coach_id) was told the answer is due soon
+    OVERDUE = "overdue"  # its due time passed unanswered with coach_id
+    HANDED_ON = "handed_on"  # given to coach_id (a substitute) or back to the pool (None)
+    ADMIN_TOLD = "admin_told"  # the admins were told it is overdue
+    ANSWERED = "answered"  # coach_id sent the feedback
+
+
+class LetterEvent(db.Model):
+    """A step in a letter's history, shown to the coaches who read it: where it went and
+    when (never any text)."""
+
+    __tablename__ = "letter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(20))
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    letter: Mapped[Letter] = relationship()
+    coach: Mapped[User | None] = relationship()

@@ -33,6 +33,8 @@ from .extensions import db
 from .models import (
     Answer,
     Letter,
+    LetterEvent,
+    LetterEventKind,
     MailState,
     MutedNotice,
     Notice,
@@ -55,6 +57,7 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
     Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON, NoticeKind.POOL_DIGEST),
     Role.TRAINEE: (NoticeKind.COMMENTS_READY,),
+    Role.ADMIN: (NoticeKind.LETTER_OVERDUE,),
     Role.SUPERVISOR: (NoticeKind.ANSWER_TO_REVIEW,),
     Role.COACHEE: (
         NoticeKind.FEEDBACK_ARRIVED,
@@ -72,6 +75,7 @@ REMINDER_GAP = timedelta(days=7)  # at most one reminder a week
 KIND_LABELS = {
     NoticeKind.LETTER_ARRIVED: lazy_gettext("er een brief voor mij binnenkomt"),
     NoticeKind.LETTER_DUE_SOON: lazy_gettext("een brief bij mij bijna op zijn antwoord wacht"),
+    NoticeKind.LETTER_OVERDUE: lazy_gettext("een brief over zijn tijd is en wordt doorgegeven"),
     NoticeKind.POOL_DIGEST: lazy_gettext(
         "er nieuwe brieven in de gedeelde pool staan (hooguit elk uur)"
     ),
@@ -153,6 +157,14 @@ def set_muted(user: User, kind: str, muted: bool) -> None:
 # --- the periodic job: notices that come from the clock ----------------------------------
 
 
+def told(user: User, kind: NoticeKind, letter: Letter) -> bool:
+    """Whether ``user`` has a notice of ``kind`` about ``letter`` already."""
+    query = select(Notice.id).where(
+        Notice.user_id == user.id, Notice.kind == kind, Notice.letter_id == letter.id
+    )
+    return db.session.scalar(query.exists().select()) or False
+
+
 def record_due_soon(now: datetime, within: timedelta) -> int:
     """A notice to the coach of every unanswered letter due within ``within`` of ``now``
     that they were not told about yet; returns how many. Run as often as wanted: a
@@ -173,6 +185,9 @@ def record_due_soon(now: datetime, within: timedelta) -> int:
     letters = list(db.session.scalars(query))
     for letter in letters:
         record(letter.coach, NoticeKind.LETTER_DUE_SOON, now, letter=letter)
+        db.session.add(
+            LetterEvent(letter=letter, at=now, kind=LetterEventKind.DUE_SOON, coach=letter.coach)
+        )
     db.session.flush()
     return len(letters)
 
@@ -358,7 +373,7 @@ def writer_of(notice: Notice) -> str | None:
         writer = attempt.trainee if notice.kind == NoticeKind.ANSWER_TO_REVIEW else attempt.reviewer
         return writer.pseudonym if writer else None
     letter = notice.letter
-    if letter is None:
+    if letter is None or notice.kind == NoticeKind.LETTER_OVERDUE:
         return None
     writer = letter.coachee if notice.kind in COACH_KINDS else letter.coach
     return writer.pseudonym if writer else None
@@ -426,6 +441,8 @@ def link_target(
         return "journey.world_map", {}
     if kind == NoticeKind.POOL_DIGEST:
         return "inbox.index", {}
+    if kind == NoticeKind.LETTER_OVERDUE:
+        return "admin.mail_status", {}  # the overdue letters across all coaches
     if attempt_id is not None:
         return "practice.attempt", {"attempt_id": attempt_id}
     if letter_id is None:
@@ -446,6 +463,15 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.LETTER_OVERDUE:
+        return Wording(
+            _("Een brief is over zijn tijd"),
+            _(
+                "Een brief kreeg niet op tijd antwoord van zijn coach. Journey heeft hem "
+                "doorgegeven; de brieven over hun tijd staan op de pagina Mail onder Beheer."
+            ),
+            _("Bekijk de brieven over hun tijd"),
+        )
     if kind == NoticeKind.POOL_DIGEST:
         return Wording(
             _("Er staan nieuwe brieven in de gedeelde pool"),

@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from . import mail, notices, templating
+from . import inbox, mail, notices, templating
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -134,6 +134,9 @@ def tick_command() -> None:
     reminded = notices.record_reminders(now, draft_after, silence_after)
     db.session.commit()
     click.echo(f"{reminded} coachee(s) reminded.")
+    handed = inbox.hand_on_overdue(now, config["OVERDUE_TO"])
+    db.session.commit()
+    click.echo(f"{handed} overdue letter(s) handed on.")
     digests = notices.record_pool_digests(now)
     db.session.commit()
     click.echo(f"{digests} coach(es) told of new pool letters.")

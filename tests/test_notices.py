@@ -747,3 +747,57 @@ def test_coaches_get_at_most_one_pool_digest_an_hour(app, smtp, clock, make_user
         m for m in smtp.messages if m["Subject"] == "Er staan nieuwe brieven in de gedeelde pool"
     ]
     assert len(mail) == 2 and f"{BASE_URL}/inbox/" in mail[0].get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("to", ["pool", "substitute"])
+def test_an_overdue_letter_is_handed_on_once_and_the_admin_told(
+    app, client, smtp, clock, anna_and_mila, make_user, to
+):
+    """At its due time an unanswered letter goes to the substitute (while Anna is away)
+    or back to the pool; the admins are told; every step is on the letter's history."""
+    anna, mila = anna_and_mila
+    app.config["OVERDUE_TO"] = to
+    bram = make_user("Coach Bram", Role.COACH, email="bram@example.org")
+    bo = make_user("Beheerder Bo", Role.ADMIN, email="bo@example.org")
+    letter_id = a_place_letter(app, mila, clock)
+    with app.app_context():  # Anna is away from 40 hours on; Bram stands in
+        start = clock() + timedelta(hours=40)
+        substitute = db.session.get(User, bram.id)
+        inbox.add_absence(
+            db.session.get(User, anna.id), start, start + timedelta(days=3), substitute
+        )
+        db.session.commit()
+    clock.advance(hours=36)
+    _tick(app)  # due soon: Anna is told
+    clock.advance(hours=11, minutes=59)
+    assert "0 overdue letter(s) handed on" in _tick(app)
+    clock.advance(minutes=1)
+    assert "1 overdue letter(s) handed on" in _tick(app)
+    assert "0 overdue letter(s) handed on" in _tick(app)  # once
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        assert letter.coach_id == (bram.id if to == "substitute" else None)
+        steps = [(e.kind, e.coach_id) for e in inbox.history_of(letter)]
+    successor = bram.id if to == "substitute" else None
+    assert steps == [
+        ("sent", anna.id),
+        ("due_soon", anna.id),
+        ("overdue", anna.id),
+        ("handed_on", successor),
+        ("admin_told", None),
+    ]
+    [told] = _notices(app, user_id=bo.id)
+    assert told.kind == NoticeKind.LETTER_OVERDUE and told.letter_id == letter_id
+    # Bram hears of it: as the substitute it is his; back in the pool, the hourly digest
+    expected_kind = "letter_arrived" if to == "substitute" else "pool_digest"
+    assert [n.kind for n in _notices(app, user_id=bram.id)] == [expected_kind]
+    login(client, bram)
+    page = client.get(f"/inbox/letters/{letter_id}").get_data(as_text=True)
+    expected = "doorgegeven aan Coach Bram" if to == "substitute" else "terug naar de gedeelde pool"
+    assert "Geschiedenis van deze brief" in page and expected in page
+    assert "verstuurd naar Coach Anna" in page
+
+
+def test_the_overdue_setting_must_be_pool_or_substitute(another_app, database_url):
+    with pytest.raises(RuntimeError, match="JOURNEY_OVERDUE_TO must be pool or substitute"):
+        another_app({"DATABASE_URL": database_url, "OVERDUE_TO": "nobody"})

@@ -93,6 +93,7 @@ def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int
     return (
         render_template(
             "inbox/letter.html",
+            history=inbox.history_of(letter),
             letter=letter,
             place=world().place(letter.visit.place_id) if letter.visit else None,
             frame=frame,

@@ -4,6 +4,7 @@ written text, each kind switched off on the page or by the mail's unsubscribe li
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -801,3 +802,37 @@ def test_an_overdue_letter_is_handed_on_once_and_the_admin_told(
 def test_the_overdue_setting_must_be_pool_or_substitute(another_app, database_url):
     with pytest.raises(RuntimeError, match="JOURNEY_OVERDUE_TO must be pool or substitute"):
         another_app({"DATABASE_URL": database_url, "OVERDUE_TO": "nobody"})
+
+
+def test_the_canary_reaches_no_log_line_and_no_notice_page(
+    app, smtp, clock, anna_and_mila, frame, caplog
+):
+    """Written texts (an answer, a note, feedback, a coach's letter) stay out of the
+    worker's and the job's log lines and out of every Berichten page."""
+    anna, mila = anna_and_mila
+    caplog.set_level(logging.DEBUG)
+    with app.app_context():
+        from journey import visits
+
+        user = db.session.get(User, mila.id)
+        visit = visits.visit_place(user, "humor", clock())
+        question = app.extensions["journey.world"].place("humor").questions[0].id
+        letter = visits.send_letter(visit, {question: CANARY}, 5, CANARY, clock(), 48)
+        coach = db.session.get(User, anna.id)
+        feedback = inbox.feedback_draft(letter, coach, frame, clock())
+        inbox.send_feedback(
+            feedback, dict.fromkeys(inbox.feedback_keys(frame, letter), CANARY), frame, clock()
+        )
+        free_letters.write_to_coachee(coach, user, CANARY, clock())
+        db.session.commit()
+    _deliver(app, clock)
+    clock.advance(days=20)
+    _tick(app)
+    _deliver(app, clock)
+    assert len(smtp.messages) >= 3
+    logged = "\n".join(r.getMessage() + repr(r.__dict__.get("args")) for r in caplog.records)
+    assert "mailed: 250 OK" in logged and CANARY not in logged
+    for actor in (anna, mila):
+        browser = app.test_client()
+        login(browser, actor)
+        assert CANARY not in browser.get("/notices/").get_data(as_text=True)

@@ -83,6 +83,22 @@ def _deliver(app, clock) -> int:
         return worker.deliver_due(mail.MailSettings.from_config(app.config), clock)
 
 
+def _answer(app, coach, letter_id: int, frame, clock, text: str) -> None:
+    """``coach`` sends feedback with ``text`` in every part on the letter ``letter_id``."""
+    with app.app_context():
+        answer_letter(
+            db.session.get(Letter, letter_id), db.session.get(User, coach.id), frame, clock, text
+        )
+        db.session.commit()
+
+
+def answer_letter(letter, coach_user, frame, clock, text: str) -> None:
+    """The same inside the caller's app context."""
+    feedback = inbox.feedback_draft(letter, coach_user, frame, clock())
+    texts = dict.fromkeys(inbox.feedback_keys(frame, letter), text)
+    inbox.send_feedback(feedback, texts, frame, clock())
+
+
 def _notices(app, **where) -> list[Notice]:
     with app.app_context():
         query = db.select(Notice).filter_by(**where).order_by(Notice.id)
@@ -164,12 +180,7 @@ def test_a_coachee_without_an_address_gets_no_mail(app, smtp, clock, make_user, 
     _set(app, coach, email="anna@example.org")
     mila = make_user("Mila", Role.COACHEE, coach=coach)  # pseudonymous: no address
     letter_id = a_place_letter(app, mila, clock)
-    with app.app_context():
-        letter = db.session.get(Letter, letter_id)
-        feedback = inbox.feedback_draft(letter, db.session.get(User, coach.id), frame, clock())
-        texts = dict.fromkeys(inbox.feedback_keys(frame, letter), "Goed gedaan.")
-        inbox.send_feedback(feedback, texts, frame, clock())
-        db.session.commit()
+    _answer(app, coach, letter_id, frame, clock, "Goed gedaan.")
     [for_mila] = _notices(app, user_id=mila.id)
     assert for_mila.mail_state == MailState.NONE
     assert _deliver(app, clock) == 1
@@ -424,12 +435,7 @@ def test_reading_the_letter_a_notice_is_about_makes_it_no_longer_new(
     assert 'Berichten <span class="count">1' in coach_client.get("/inbox/").get_data(True)
     coach_client.get(f"/inbox/letters/{letter_id}")
     assert 'Berichten <span class="count">' not in coach_client.get("/inbox/").get_data(True)
-    with app.app_context():
-        letter = db.session.get(Letter, letter_id)
-        feedback = inbox.feedback_draft(letter, db.session.get(User, anna.id), frame, clock())
-        texts = dict.fromkeys(inbox.feedback_keys(frame, letter), "Wat fijn dat je schreef.")
-        inbox.send_feedback(feedback, texts, frame, clock())
-        db.session.commit()
+    _answer(app, anna, letter_id, frame, clock, "Wat fijn dat je schreef.")
     login(coachee_client, mila)
     assert 'Berichten <span class="count">1' in coachee_client.get("/map").get_data(True)
     coachee_client.get(f"/letters/{letter_id}")
@@ -528,13 +534,7 @@ def test_the_periodic_job_tells_a_coach_once_when_a_letter_is_due_soon(
     waiting = a_place_letter(app, mila, clock)
     answered = a_place_letter(app, mila, clock, place="humor")
     a_place_letter(app, make_user("Zonder Coach"), clock)  # the pool: no coach to tell
-    with app.app_context():
-        letter = db.session.get(Letter, answered)
-        feedback = inbox.feedback_draft(letter, db.session.get(User, anna.id), frame, clock())
-        inbox.send_feedback(
-            feedback, dict.fromkeys(inbox.feedback_keys(frame, letter), "Dank je."), frame, clock()
-        )
-        db.session.commit()
+    _answer(app, anna, answered, frame, clock, "Dank je.")
     assert _deliver(app, clock) == 3  # the two letters that arrived, and the feedback
     clock.advance(hours=35, minutes=59)
     assert "0 letter(s) due soon" in _journey(app, ["tick"]).output
@@ -819,10 +819,7 @@ def test_the_canary_reaches_no_log_line_and_no_notice_page(
         question = app.extensions["journey.world"].place("humor").questions[0].id
         letter = visits.send_letter(visit, {question: CANARY}, 5, CANARY, clock(), 48)
         coach = db.session.get(User, anna.id)
-        feedback = inbox.feedback_draft(letter, coach, frame, clock())
-        inbox.send_feedback(
-            feedback, dict.fromkeys(inbox.feedback_keys(frame, letter), CANARY), frame, clock()
-        )
+        answer_letter(letter, coach, frame, clock, CANARY)
         free_letters.write_to_coachee(coach, user, CANARY, clock())
         db.session.commit()
     _deliver(app, clock)

@@ -133,7 +133,9 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
         raise RuntimeError(f"JOURNEY_TIME_ZONE: {error}") from None
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIME_ZONE"]
     check_mail_settings(config)
-    if str(config.get("OVERDUE_TO")) not in ("pool", "substitute"):
+    config.setdefault("OVERDUE_TO", Defaults.OVERDUE_TO)
+    config.setdefault("QUIET_HOURS", Defaults.QUIET_HOURS)
+    if str(config["OVERDUE_TO"]) not in ("pool", "substitute"):
         raise RuntimeError(
             f"JOURNEY_OVERDUE_TO must be pool or substitute, not {config.get('OVERDUE_TO')!r}."
         )

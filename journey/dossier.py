@@ -163,7 +163,7 @@ def build_dossier(
 
 
 def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool]:
-    """The letters of one dossier page (oldest first), the visits started in their
+    """The letters of one dossier page (oldest first), the visits written in their
     period, and whether older letters exist. The period runs from the page's oldest
     letter (from the start on the last page) to the next newer letter (now on page 1)."""
     page = max(page, 1)
@@ -183,12 +183,12 @@ def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, 
     older = len(newest_first) > per_page
     ids = [row.id for row in newest_first[:per_page]]
     letters = list(db.session.scalars(_sent_letters_query(coachee).where(Letter.id.in_(ids))))
-    stops = select(Visit).where(Visit.coachee_id == coachee.id)
+    stops = select(Visit).where(Visit.coachee_id == coachee.id, Visit.written_at.is_not(None))
     if older and letters:
-        stops = stops.where(Visit.started_at >= letters[0].sent_at)
+        stops = stops.where(Visit.written_at >= letters[0].sent_at)
     if newer is not None:
-        stops = stops.where(Visit.started_at < newer.sent_at)
-    route = list(db.session.scalars(stops.order_by(Visit.started_at, Visit.id)))
+        stops = stops.where(Visit.written_at < newer.sent_at)
+    route = list(db.session.scalars(stops.order_by(Visit.written_at, Visit.id)))
     return letters, route, older
 
 
@@ -223,7 +223,7 @@ def _place_of(letter: Letter, world: World) -> tuple[str, Place | None]:
 
 def _stop(visit: Visit, world: World) -> Stop:
     place = world.place(visit.place_id)
-    return Stop(visit.started_at, visit.place_id, place.name if place else visit.place_id)
+    return Stop(visit.written_at, visit.place_id, place.name if place else visit.place_id)
 
 
 def _letter_entry(letter: Letter, world: World) -> LetterEntry:

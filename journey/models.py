@@ -121,9 +121,15 @@ class Absence(db.Model):
 
 
 class Visit(db.Model):
-    """One stay of a coachee at a place; its answers are sent together as one letter."""
+    """One stay of a coachee at a place; its answers are sent together as one letter.
+
+    Opening a place starts a visit (its drafts need somewhere to live), but a visit
+    counts, on the map, the route and in the dossier, only from ``written_at``: the
+    moment something was first written there. A visit whose texts are all empty again
+    has none."""
 
     __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_route", "coachee_id", "written_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -132,6 +138,7 @@ class Visit(db.Model):
     note: Mapped[str] = mapped_column(EncryptedText, default="")  # draft note for the letter
     note_version: Mapped[int] = mapped_column(default=0)
     note_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     coachee: Mapped[User] = relationship()
     answers: Mapped[list[Answer]] = relationship(

@@ -46,20 +46,36 @@ def visit_place(coachee: User, place_id: str, now: datetime) -> Visit:
 
 
 def route(coachee: User) -> list[Visit]:
-    """The coachee's visits in the order they were started, each with its letter (if sent).
+    """The coachee's visits with writing, in the order the writing began, each with its
+    letter (if sent). A place only opened is no part of it.
 
     Only where and when: the texts stay unread (and undecrypted) until asked for."""
     query = (
         select(Visit)
         .outerjoin(Letter, Letter.visit_id == Visit.id)
-        .where(Visit.coachee_id == coachee.id)
+        .where(Visit.coachee_id == coachee.id, Visit.written_at.is_not(None))
         .options(
-            load_only(Visit.place_id, Visit.started_at, Visit.coachee_id),
+            load_only(Visit.place_id, Visit.started_at, Visit.written_at, Visit.coachee_id),
             contains_eager(Visit.letter).load_only(Letter.sent_at, Letter.visit_id),
         )
-        .order_by(Visit.started_at, Visit.id)
+        .order_by(Visit.written_at, Visit.id)
     )
     return list(db.session.scalars(query))
+
+
+def has_writing(visit: Visit) -> bool:
+    """Whether anything but white space is written at the visit: an answer or the note."""
+    return bool(visit.note.strip()) or any(a.text.strip() for a in visit.answers)
+
+
+def _mark_writing(visit: Visit, now: datetime) -> None:
+    """Keep ``written_at``: set when the first word is saved, cleared when every text of
+    an unsent visit is empty again."""
+    if has_writing(visit):
+        if visit.written_at is None:
+            visit.written_at = now
+    elif not visit.is_sent:
+        visit.written_at = None
 
 
 def letters_from(coachee: User, place_id: str) -> list[Letter]:
@@ -99,6 +115,7 @@ def save_draft(
         answer = Answer(visit=visit, question_id=question_id, text="", version=0)
         db.session.add(answer)
     drafts.store(answer, text, now, expected_version)
+    _mark_writing(visit, now)
     db.session.flush()
     return answer
 
@@ -112,6 +129,7 @@ def save_note(visit: Visit, text: str, now: datetime, expected_version: int | No
         visit.note = text
         visit.note_version += 1
         visit.note_updated_at = now
+    _mark_writing(visit, now)
     db.session.flush()
     return visit
 

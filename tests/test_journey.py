@@ -34,9 +34,8 @@ def open_visit(client, place) -> SimpleNamespace:
     """Open ``place`` on the client's page; the visit it started (its ``id``)."""
     assert client.get(f"/places/{place.id}").status_code == 200
     with client.application.app_context():
-        return SimpleNamespace(
-            id=db.session.scalars(db.select(Visit.id).order_by(Visit.id.desc())).first()
-        )
+        query = db.select(Visit.id).where(Visit.place_id == place.id).order_by(Visit.id.desc())
+        return SimpleNamespace(id=db.session.scalars(query).first())
 
 
 def letter_count(app) -> int:
@@ -74,23 +73,50 @@ def test_map_shows_places_but_not_their_questions(client, coachee, world):
         assert all(question.text not in page for question in place.questions)
 
 
-def test_choosing_a_place_opens_its_questions_and_marks_the_route(
+def test_choosing_a_place_opens_its_questions_and_leaves_no_trace_until_written(
     app, client, coachee, world, place, clock
 ):
     page = client.get(f"/places/{PLACE}").get_data(as_text=True)
     assert all(question.text in page for question in place.questions)
     clock.advance(minutes=5)
-    client.get("/places/humor")
-    with app.app_context():
-        visits = db.session.scalars(db.select(Visit.place_id).order_by(Visit.started_at)).all()
-    assert visits == [PLACE, "humor"]
+    client.get("/places/humor")  # opened and left
     map_page = client.get("/map").get_data(as_text=True)
-    assert 'class="route"' in map_page
-    assert map_page.count("place visited") == 2
+    assert "place visited" not in map_page and 'class="route"' not in map_page
+    dossier = client.get("/dossier").get_data(as_text=True)
+    assert f"Bezoek aan {place.name}" not in dossier
+
+    # one word at the first place: it is visited, the other place still is not
+    visit = open_visit(client, place)
+    draft = f"/visits/{visit.id}/drafts/{field(place.questions[0])}"
+    assert client.post(draft, json={"text": "Thuis"}).status_code == 200
+    map_page = client.get("/map").get_data(as_text=True)
+    assert map_page.count("place visited") == 1
+    assert f"Bezoek aan {place.name}" in client.get("/dossier").get_data(as_text=True)
+    assert "Bezoek aan Humor" not in client.get("/dossier").get_data(as_text=True)
     # returning to a place with an unsent visit continues that visit
-    client.get(f"/places/{PLACE}")
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Visit.id))) == 2
+
+    # emptying the text again takes the visit off the map and out of the dossier
+    assert client.post(draft, json={"text": "  "}).status_code == 200
+    assert "place visited" not in client.get("/map").get_data(as_text=True)
+    assert f"Bezoek aan {place.name}" not in client.get("/dossier").get_data(as_text=True)
+
+
+def test_the_route_follows_the_order_of_writing(app, client, coachee, world, clock):
+    first, second = world.place(PLACE), world.place("humor")
+    later_visit = open_visit(client, first)  # opened first, written in last
+    clock.advance(minutes=5)
+    earlier_visit = open_visit(client, second)
+    note = f"/visits/{earlier_visit.id}/drafts/note"
+    assert client.post(note, json={"text": "Eerst hier."}).status_code == 200
+    clock.advance(minutes=5)
+    note = f"/visits/{later_visit.id}/drafts/note"
+    assert client.post(note, json={"text": "Daarna hier."}).status_code == 200
+    dossier = client.get("/dossier").get_data(as_text=True)
+    assert dossier.index(f"Bezoek aan {second.name}") < dossier.index(f"Bezoek aan {first.name}")
+    map_page = client.get("/map").get_data(as_text=True)
+    assert map_page.count("place visited") == 2
 
 
 def test_drafts_autosave_and_are_there_on_return(app, client, coachee, place, make_user):

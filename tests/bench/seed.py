@@ -111,7 +111,7 @@ def _history(coachee: User, coach: User, count: int, world, frame, start: dateti
     for number in range(count):
         place = places[number % len(places)]
         at = start + timedelta(days=number, hours=number % 7)
-        visit = Visit(coachee=coachee, place_id=place.id, started_at=at, note="")
+        visit = Visit(coachee=coachee, place_id=place.id, started_at=at, written_at=at, note="")
         for question in place.questions[:3]:
             text = f"Bij {place.name} schreef ik ({number + 1}): " + "wat me bezighoudt. " * 8
             visit.answers.append(

@@ -118,6 +118,8 @@ class Dossier:
     moods: tuple[Mood, ...]
     page: int = 1  # of the dossier page (1: the newest letters); exports hold everything
     older: bool = False  # letters older than this page holds exist
+    # The coachee reads feedback as one letter; the frame's section titles are for staff.
+    as_letter: bool = False
 
     @property
     def route(self) -> tuple[Stop, ...]:
@@ -136,13 +138,15 @@ def build_dossier(
     frames: FrameSet,
     page: int | None = None,
     per_page: int = LETTERS_PER_PAGE,
+    as_letter: bool = False,
 ) -> Dossier:
     """The coachee's dossier: route, sent letters, sent comments and feedback, moods.
 
     Drafts (unsent answers, free letters and feedback) are never part of it. With
     ``page`` (1: the newest) it holds ``per_page`` letters with their feedback, and the
     route and moods of their period, read in a fixed number of queries; without, the
-    whole trajectory (the exports).
+    whole trajectory (the exports). ``as_letter``: the coachee is the reader, who reads
+    each feedback as one letter, without the frame's section titles.
     """
     if page is None:
         letters, stops, older = _sent_letters(coachee), visits.route(coachee), False
@@ -159,7 +163,9 @@ def build_dossier(
         for letter in letters
         if letter.mood is not None and not letter.from_coach
     )
-    return Dossier(coachee.pseudonym, coachee.closed_at, tuple(entries), moods, page or 1, older)
+    return Dossier(
+        coachee.pseudonym, coachee.closed_at, tuple(entries), moods, page or 1, older, as_letter
+    )
 
 
 def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool]:
@@ -331,7 +337,10 @@ def to_markdown(dossier: Dossier, when: Callable[[datetime], str] | None = None)
     lines += _route_markdown(dossier, when) + _moods_markdown(dossier, when)
     lines += [f"## {_('Tijdlijn')}", ""]
     for entry in dossier.entries:
-        lines += _MARKDOWN[entry.kind](entry, when)
+        if entry.kind == "feedback" and dossier.as_letter:
+            lines += _feedback_letter_markdown(entry, when)
+        else:
+            lines += _MARKDOWN[entry.kind](entry, when)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -379,6 +388,15 @@ def _feedback_markdown(feedback: FeedbackEntry, when: Callable[[datetime], str])
     return lines
 
 
+def _feedback_letter_markdown(
+    feedback: FeedbackEntry, when: Callable[[datetime], str]
+) -> list[str]:
+    """Feedback as the coachee reads it: one letter, its sections without their titles."""
+    lines = [f"### {when(feedback.at)} · {_md_text(feedback_title(feedback, as_letter=True))}"]
+    lines += ["", f"*{_md_text(feedback_reference(feedback, when(feedback.letter_at)))}*", ""]
+    return lines + [_quote("\n\n".join(section.text for section in feedback.sections)), ""]
+
+
 _MARKDOWN: dict[str, Callable[[Any, Callable[[datetime], str]], list[str]]] = {
     "stop": _stop_markdown,
     "letter": _letter_markdown,
@@ -422,7 +440,9 @@ def letter_route(letter: LetterEntry) -> str:
     return _("Van %(author)s aan %(recipient)s", author=letter.author, recipient=recipient)
 
 
-def feedback_title(feedback: FeedbackEntry) -> str:
+def feedback_title(feedback: FeedbackEntry, as_letter: bool = False) -> str:
+    if as_letter:
+        return _("%(name)s schreef je terug", name=feedback.author)
     return _("Feedback van %(coach)s", coach=feedback.author)
 
 

@@ -204,18 +204,13 @@ def test_page_shows_everything_sent_in_order(client, story, world, viewer):
     place, second = world.place(PLACE), world.place(SECOND_PLACE)
     assert place.questions[0].text in page and place.questions[1].text in page
     assert "Reactie van Coach Anna" in page
-    # sections in frame order with their titles; an unknown section titled by its id
-    assert in_order(
-        page,
-        "Wat ik las",
-        story.sections["opening"],
-        "De kern",
-        story.sections["kern"],
-        "Tot slot",
-        story.sections["afsluiting"],
-        ">oud<",
-        story.sections["oud"],
-    )
+    sections = [story.sections[key] for key in ("opening", "kern", "afsluiting", "oud")]
+    titles = ["Wat ik las", "De kern", "Tot slot", ">oud<"]
+    if viewer == "coach":  # sections in frame order with their titles; an unknown one by its id
+        assert in_order(page, *(x for pair in zip(titles, sections, strict=True) for x in pair))
+    else:  # the coachee reads one letter: the same texts in frame order, no frame titles
+        assert in_order(page, "Coach Anna schreef je terug", *sections)
+        assert all(title not in page for title in titles)
     # the route, then the timeline in the order things happened
     assert in_order(page, "Route", place.name, second.name, world.place(DRAFT_PLACE).name)
     assert in_order(
@@ -224,7 +219,7 @@ def test_page_shows_everything_sent_in_order(client, story, world, viewer):
         f"Bezoek aan {place.name}",
         LONG_ANSWER,
         story.comment,
-        "Feedback van Coach Anna",
+        "Feedback van Coach Anna" if viewer == "coach" else "Coach Anna schreef je terug",
         f"Bezoek aan {second.name}",
         story.second_answer,
         story.coach_letter,
@@ -319,7 +314,9 @@ def test_pdf_holds_every_text_in_full(client, story, clock):
     assert len(LONG_ANSWER) > 2500
     for written in texts_of(story):
         assert squash(written) in text
-    assert "Wat ik las" in text and "Tot slot" in text
+    # the coachee's PDF gives the feedback as one letter, without the frame's titles
+    assert "Coach Anna schreef je terug" in text
+    assert "Wat ik las" not in text and "Tot slot" not in text
     for secret in SECRET_DRAFTS:
         assert squash(secret) not in text
 
@@ -351,9 +348,11 @@ def test_json_export_holds_the_whole_dossier(app, client, story, world, frames):
         assert secret not in text
 
 
-def test_markdown_export_holds_every_text(client, story, world):
-    login(client, story.coachee)
-    response = client.get("/dossier/export.md")
+@pytest.mark.parametrize("viewer", ["coachee", "coach"])
+def test_markdown_export_holds_every_text(client, story, world, viewer):
+    login(client, getattr(story, viewer))
+    url = "/dossier/export.md" if viewer == "coachee" else f"/dossier/{story.coachee.id}/export.md"
+    response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "text/markdown"
     assert response.headers["Content-Disposition"].endswith(".md")
     markdown = response.get_data(as_text=True)
@@ -362,7 +361,12 @@ def test_markdown_export_holds_every_text(client, story, world):
         assert text in unquoted
     assert "# Dossier van Reiziger Één" in markdown
     assert world.place(PLACE).questions[0].text in markdown
-    assert "**Wat ik las**" in markdown and "**oud**" in markdown
+    if viewer == "coach":  # the frame's section titles are the coach's tool
+        assert "**Wat ik las**" in markdown and "**oud**" in markdown
+    else:  # the coachee reads one letter: every section, in order, no titles
+        assert "Wat ik las" not in markdown and "Coach Anna schreef je terug" in markdown
+        sections = [story.sections[key] for key in ("opening", "kern", "afsluiting", "oud")]
+        assert in_order(unquoted, *sections)
     for secret in SECRET_DRAFTS:
         assert secret not in markdown
 

@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from journey import inbox
 from journey.extensions import db
-from journey.models import Answer, Letter, Role, Visit
+from journey.models import Answer, Letter, Role, User, Visit
 
-from .conftest import PLACE, login
+from .conftest import PLACE, a_place_letter, login
 
 
 @pytest.fixture
@@ -382,3 +383,36 @@ def test_too_much_text_at_once_is_refused_with_the_limit(client, coachee, place,
     )
     assert form.status_code == 413
     assert "het maximum is 2 MB" in form.get_data(as_text=True)
+
+
+def test_the_coachee_reads_feedback_as_a_letter_and_is_shown_the_next_steps(
+    app, client, make_user, coach, clock, frame
+):
+    coachee = make_user("Lezer", coach=coach)
+    letter_id = a_place_letter(app, coachee, clock)
+    sections = list(frame.sections)
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        feedback = inbox.feedback_draft(letter, db.session.get(User, coach.id), frame, clock())
+        texts = {f"s-{s.id}": f"Tekst van deel {n}." for n, s in enumerate(sections)}
+        inbox.send_feedback(feedback, texts, frame, clock())
+        db.session.commit()
+    login(client, coachee)
+    page = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+    body = page[page.index('class="feedback') :]
+    # one letter: every section's text, in frame order, and none of the frame's titles
+    positions = [body.index(f"Tekst van deel {n}.") for n in range(len(sections))]
+    assert positions == sorted(positions)
+    assert all(f">{section.title}<" not in page for section in sections)
+    assert f"{coach.pseudonym} schreef je terug" in page
+    # the buttons lead where they say: a letter back to the coach, the map
+    write_back = re.search(r'<a class="button primary" href="([^"]+)">Schrijf terug</a>', page)
+    next_place = re.search(r'href="([^"]+)">Kies een volgende plek</a>', page)
+    assert "<h1>Een vrije brief</h1>" in client.get(write_back.group(1)).get_data(as_text=True)
+    assert 'class="map-intro"' in client.get(next_place.group(1)).get_data(as_text=True)
+    # a closed trajectory is for reading back only
+    with app.app_context():
+        inbox.close_trajectory(db.session.get(User, coachee.id), clock())
+        db.session.commit()
+    page = client.get(f"/letters/{letter_id}").get_data(as_text=True)
+    assert "Tekst van deel 0." in page and "Schrijf terug" not in page

@@ -73,7 +73,7 @@ def _page(coachee: User):
     can_close = not own and not coachee.is_closed
     return render_template(
         "dossier/show.html",
-        dossier=build_dossier(coachee, world(), frames(), page=page_arg()),
+        dossier=build_dossier(coachee, world(), frames(), page=page_arg(), as_letter=own),
         own=own,
         coachee_id=coachee.id,
         can_close=can_close,
@@ -96,7 +96,7 @@ def _export(coachee: User, fmt: str) -> Response:
 
 
 def _dossier(coachee: User) -> Dossier:
-    return build_dossier(coachee, world(), frames())
+    return build_dossier(coachee, world(), frames(), as_letter=coachee.id == current_user.id)
 
 
 def _export_url(coachee: User, own: bool, fmt: str) -> str:

@@ -461,3 +461,29 @@ def test_feedback_from_a_stale_tab_is_refused(client, app, make_user, coach, clo
     assert client.post(url, json={"text": "Eerste.", "version": 0}).status_code == 200
     stale = client.post(url, json={"text": "Tweede.", "version": 0})
     assert stale.status_code == 409 and stale.json["text"] == "Eerste."
+
+
+def test_the_coach_writes_beside_the_letter_and_sees_what_needs_attention_first(
+    client, app, make_user, coach, clock, frame
+):
+    letter_id = a_place_letter(app, make_user("Reiziger", coach=coach), clock)
+    login(client, coach)
+    # feedback that opens and closes positively but gives advice: some checks fail
+    texts = {f"s-{s.id}": "" for s in frame.sections}
+    texts[f"s-{frame.sections[0].id}"] = "Wat mooi dat je zo open schrijft."
+    texts[f"s-{frame.sections[1].id}"] = "Je moet echt eens gaan sporten, dat moet je doen."
+    texts[f"s-{frame.sections[-1].id}"] = "Knap dat je dit deelt."
+    saved = client.post(f"/inbox/letters/{letter_id}/feedback", data={"action": "check", **texts})
+    assert saved.status_code == 302 and "tweede-lezer" in saved.location
+    page = page_of(client, saved.location)
+    # one form: the letter with its comment fields, then the frame, each a labelled region
+    form = page[page.index('class="feedback-form"') :]
+    letter_column = form.index('<div class="letter-column" role="region" tabindex="0"')
+    frame_column = form.index('<div class="frame-column" role="region" tabindex="0"')
+    assert letter_column < form.index("Bij de zee voel ik me thuis.") < frame_column
+    assert frame_column < form.index('name="action" value="send"') < form.index("</form>")
+    assert frame_column < form.index('id="tweede-lezer"') < form.index("</form>")
+    # the second reader lists the checks that fail before those that pass
+    verdicts = re.findall(r'<li class="finding (ok|miss)"', page)
+    assert "miss" in verdicts and "ok" in verdicts
+    assert verdicts == sorted(verdicts, key=lambda verdict: verdict == "ok")

@@ -6,14 +6,71 @@ a single row saying that an erasure happened).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from .extensions import db
-from .models import AccessLog, User
+from .models import AccessLog, Letter, User
 
 PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Reads:
+    """Reads one after another by the same person of the same thing: one line in a log.
+
+    ``what`` is the page or export (``letter``, ``dossier-page``, ``dossier-pdf`` …);
+    ``letter_sent_at`` the read letter's send time (None when not a letter, or gone)."""
+
+    first: AccessLog  # the newest read of the run
+    count: int
+    earliest_at: datetime
+    letter_sent_at: datetime | None = None
+
+    @property
+    def at(self) -> datetime:
+        return self.first.at
+
+    @property
+    def what(self) -> str:
+        return self.first.what
+
+
+def grouped(rows: list[tuple[AccessLog, datetime | None]]) -> list[Reads]:
+    """``rows`` (newest first, each with the send time of the letter it read) with repeated
+    reads of one thing by one person, one after another, taken together."""
+
+    def key(pair: tuple[AccessLog, datetime | None]) -> tuple:
+        row = pair[0]
+        return (row.actor_id, row.actor_name, row.subject_id, row.what, row.object_id)
+
+    runs = []
+    for _key, run in groupby(rows, key=key):
+        reads = list(run)
+        (newest, letter_sent_at), oldest = reads[0], reads[-1][0]
+        runs.append(Reads(newest, len(reads), oldest.at, letter_sent_at))
+    return runs
+
+
+def _with_letters():
+    """Log rows, newest first, each with the send time of the letter it read (if any)."""
+    letter = and_(AccessLog.what == "letter", Letter.id == AccessLog.object_id)
+    return (
+        select(AccessLog, Letter.sent_at)
+        .outerjoin(Letter, letter)
+        .order_by(AccessLog.at.desc(), AccessLog.id.desc())
+    )
+
+
+def _page(query, page: int, per_page: int) -> tuple[list[tuple[AccessLog, datetime | None]], bool]:
+    rows = [
+        tuple(row)
+        for row in db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page))
+    ]
+    return rows[:per_page], len(rows) > per_page
 
 
 def record(actor: User, subject: User, what: str, now: datetime, object_id: int | None = None):
@@ -35,16 +92,16 @@ def record(actor: User, subject: User, what: str, now: datetime, object_id: int 
     return entry
 
 
-def reads_of(subject: User) -> list[AccessLog]:
-    """Everything others read of ``subject``'s writing, newest first."""
-    query = select(AccessLog).where(AccessLog.subject_id == subject.id)
-    return list(db.session.scalars(query.order_by(AccessLog.at.desc(), AccessLog.id.desc())))
+def reads_of(subject: User, page: int = 1, per_page: int = PER_PAGE):
+    """What others read of ``subject``'s writing, newest first, one page (rows for
+    ``grouped``); and whether there is a next page."""
+    return _page(_with_letters().where(AccessLog.subject_id == subject.id), page, per_page)
 
 
-def search(term: str, page: int = 1, per_page: int = PER_PAGE) -> tuple[list[AccessLog], bool]:
+def search(term: str, page: int = 1, per_page: int = PER_PAGE):
     """Log rows whose reader or subject name contains ``term`` (all when empty), newest
-    first, one page; and whether there is a next page."""
-    query = select(AccessLog)
+    first, one page (rows for ``grouped``); and whether there is a next page."""
+    query = _with_letters()
     if term.strip():
         escaped = term.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
@@ -54,9 +111,7 @@ def search(term: str, page: int = 1, per_page: int = PER_PAGE) -> tuple[list[Acc
                 AccessLog.subject_name.ilike(pattern, escape="\\"),
             )
         )
-    query = query.order_by(AccessLog.at.desc(), AccessLog.id.desc())
-    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
-    return rows[:per_page], len(rows) > per_page
+    return _page(query, page, per_page)
 
 
 def record_erasure(subject: User, now: datetime) -> AccessLog:

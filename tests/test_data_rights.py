@@ -79,7 +79,8 @@ def test_reads_by_others_are_logged_and_shown_to_the_coachee(app, client, cast, 
 
     login(client, coachee)
     page = client.get("/privacy/").get_data(as_text=True)
-    assert page.count("Coach Anna") == 3 and "je dossier" in page and "een brief" in page
+    assert page.count("Coach Anna") == 3 and "je brief van " in page
+    assert "je dossier als JSON-bestand" in page and "je dossier<" in page
     client.post("/logout")
 
     login(client, make_user("Beheerder", Role.ADMIN))

@@ -19,7 +19,7 @@ from ..admin_forms import (
 )
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
-from ..forms import account_problem
+from ..forms import ROLE_NAMES, account_problem
 from ..logs import security_event
 from ..models import Role, User
 from ..web import now, page_arg, role_required
@@ -222,4 +222,11 @@ def access_log_search():
     term = request.args.get("q", "")
     page = page_arg()
     rows, more = access_log.search(term, page)
-    return render_template("admin/access_log.html", rows=rows, term=term, page=page, more=more)
+    return render_template(
+        "admin/access_log.html",
+        rows=access_log.grouped(rows),
+        role_names=ROLE_NAMES,
+        term=term,
+        page=page,
+        more=more,
+    )

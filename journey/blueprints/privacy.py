@@ -17,7 +17,7 @@ from ..forms import ROLE_NAMES
 from ..logs import security_event
 from ..models import Role
 from ..throttles import export_throttle, login_throttle, one_export_at_a_time
-from ..web import frames, local_today, now, role_required, world
+from ..web import frames, local_today, now, page_arg, role_required, world
 from .dossier import pdf_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -35,16 +35,15 @@ class EraseForm(FlaskForm):
 @role_required(Role.COACHEE)
 def index():
     """Who read the coachee's writing, and what they can do with their data."""
+    page = page_arg()
+    rows, more = access_log.reads_of(current_user, page)
     return render_template(
         "privacy/index.html",
-        reads=access_log.reads_of(current_user),
+        reads=access_log.grouped(rows),
         role_names=ROLE_NAMES,
-        access_labels=access_labels(),
+        page=page,
+        more=more,
     )
-
-
-def access_labels() -> dict[str, str]:
-    return {"letter": _("een brief"), "dossier": _("je dossier")}
 
 
 @bp.route("/archive.zip")

@@ -106,7 +106,10 @@ def demo() -> None:
     if app.config["ENV_NAME"] == config.PRODUCTION:
         _refuse(DEMO_REFUSED)
     with app.app_context():
-        loaded = load_demo(datetime.now(UTC))
+        frames = app.extensions["journey.frames"]
+        promise = int(app.config["DEFAULT_PROMISE_HOURS"])
+        world = app.extensions["journey.world"]
+        loaded = load_demo(datetime.now(UTC), world, frames.default, promise)
         db.session.commit()
     click.echo("Demo accounts (pseudonym / password):")
     for account, created in loaded:

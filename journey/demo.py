@@ -1,12 +1,18 @@
-"""Demo accounts for trying Journey out: one of each role, created once."""
+"""Demo accounts for trying Journey out: one of each role, created once, and a few
+letters so that every role has something to see."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from . import accounts
-from .models import Role, User
+from sqlalchemy import func, select
+
+from . import accounts, inbox, visits
+from .extensions import db
+from .frames import Frame
+from .models import Letter, Role, User
+from .worlds import World
 
 
 @dataclass(frozen=True)
@@ -23,15 +29,20 @@ SUPERVISOR = DemoAccount("Supervisor Carla", "meelezen-en-leren", Role.SUPERVISO
 DEMO_ACCOUNTS = (
     COACH,
     DemoAccount("Reiziger", "onderweg-naar-huis", Role.COACHEE, "reiziger@example.org"),
+    DemoAccount("Zoeker", "nog-zonder-coach", Role.COACHEE),  # writes to the shared pool
     TRAINEE,
     SUPERVISOR,
     DemoAccount("Beheerder", "alles-op-orde-houden", Role.ADMIN),
 )
 
 
-def load_demo(now: datetime) -> list[tuple[DemoAccount, bool]]:
-    """Create the demo accounts that do not exist yet; the demo coachee joins the demo
-    coach, and the demo trainee gets the demo supervisor.
+def load_demo(
+    now: datetime, world: World | None = None, frame: Frame | None = None, promise_hours: int = 48
+) -> list[tuple[DemoAccount, bool]]:
+    """Create the demo accounts that do not exist yet; Reiziger joins the demo coach,
+    Zoeker has no coach, and the demo trainee gets the demo supervisor. With a world and
+    a frame, the demo coachees who have written nothing yet get letters: one answered,
+    one waiting for the demo coach, one in the pool.
 
     Returns each demo account with True when it was created now.
     """
@@ -39,7 +50,7 @@ def load_demo(now: datetime) -> list[tuple[DemoAccount, bool]]:
     for demo in DEMO_ACCOUNTS:
         existing = accounts.find_by_pseudonym(demo.pseudonym)
         if existing is None:
-            coach = _coach() if demo.role == Role.COACHEE else None
+            coach = _coach() if demo.pseudonym == "Reiziger" else None
             accounts.create_account(
                 demo.pseudonym, demo.password, demo.role, now, coach=coach, email=demo.email
             )
@@ -47,7 +58,65 @@ def load_demo(now: datetime) -> list[tuple[DemoAccount, bool]]:
     trainee = accounts.find_by_pseudonym(TRAINEE.pseudonym)
     if trainee is not None and trainee.supervisor is None:
         trainee.supervisor = accounts.find_by_pseudonym(SUPERVISOR.pseudonym)
+    db.session.flush()
+    if world is not None and frame is not None:
+        _letters(now, world, frame, promise_hours)
     return result
+
+
+# What the demo coachees wrote: answers that fit any reflective question.
+ANSWERS = (
+    "Als ik hier even stilsta, merk ik hoe moe ik ben van het altijd maar doorgaan. "
+    "Thuis is het rustig, maar in mijn hoofd niet.",
+    "Het eerste dat in me opkomt is mijn oma's keuken: de geur van koffie, niemand die "
+    "iets van me wilde. Zo'n plek zoek ik eigenlijk nog steeds.",
+    "Ik weet het niet goed. Misschien durf ik niet te zeggen wat ik echt wil, omdat ik "
+    "dan ook kan falen.",
+)
+FEEDBACK = (
+    "Wat mooi hoe eerlijk je beschrijft dat het in je hoofd niet rustig is.",
+    "Je schrijft over de keuken van je oma: een plek waar niemand iets van je wilde. "
+    "Ik vraag me af: wanneer voelde je dat de laatste keer, hier en nu?",
+    "Je noemt de angst om te falen. Wat zou je doen als die angst er even niet was?",
+    "Dank je voor je brief. Ik merk dat ik er met aandacht over nadacht, en ik kijk uit "
+    "naar je volgende.",
+)
+
+
+def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> None:
+    reiziger = accounts.find_by_pseudonym("Reiziger")
+    zoeker = accounts.find_by_pseudonym("Zoeker")
+    places = [place for place in world.places if place.questions]
+    if len(places) < 3:
+        return
+    if reiziger is not None and not _has_written(reiziger):
+        answered = _send(reiziger, places[0], now - timedelta(days=3), 5, promise_hours)
+        coach = answered.coach
+        if coach is not None:
+            feedback = inbox.feedback_draft(answered, coach, frame, now - timedelta(days=2))
+            texts = {f"s-{section.id}": "" for section in frame.sections}
+            for number, section in enumerate(frame.sections):
+                last = number == len(frame.sections) - 1
+                texts[f"s-{section.id}"] = FEEDBACK[-1] if last else FEEDBACK[number % 3]
+            inbox.send_feedback(feedback, texts, frame, now - timedelta(days=2))
+        _send(reiziger, places[1], now - timedelta(hours=5), 7, promise_hours)
+    if zoeker is not None and not _has_written(zoeker):
+        _send(zoeker, places[2], now - timedelta(days=1), 4, promise_hours)
+
+
+def _has_written(coachee: User) -> bool:
+    query = select(func.count(Letter.id)).where(Letter.coachee_id == coachee.id)
+    return bool(db.session.scalar(query))
+
+
+def _send(coachee: User, place, at: datetime, mood: int, promise_hours: int) -> Letter:
+    visit = visits.visit_place(coachee, place.id, at - timedelta(minutes=40))
+    answers = {
+        question.id: ANSWERS[number % len(ANSWERS)]
+        for number, question in enumerate(place.questions[:2])
+    }
+    note = "Dit schreef ik in één keer op, zonder er lang over na te denken."
+    return visits.send_letter(visit, answers, mood, note, at, promise_hours)
 
 
 def _coach() -> User | None:

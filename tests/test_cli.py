@@ -11,7 +11,7 @@ from journey.cli import cli
 from journey.config import PROJECT_ROOT
 from journey.demo import DEMO_ACCOUNTS
 from journey.extensions import db
-from journey.models import Role, User
+from journey.models import Letter, Role, User
 from journey.yamlfile import DataFileError
 
 DEFAULT_WORLD = str(PROJECT_ROOT / "worlds" / "places.yaml")
@@ -116,3 +116,28 @@ def test_create_admin_refuses_a_weak_password_and_creates_nothing(app, password,
     assert result.exit_code == 1 and reason in result.output
     with app.app_context():
         assert db.session.scalars(db.select(User)).first() is None
+
+
+def test_the_demo_has_letters_for_every_role_to_see(app, clock):
+    """One answered letter and one waiting for the demo coach, one in the shared pool."""
+    info = ScriptInfo(create_app=lambda: app)
+    CliRunner().invoke(cli, ["demo"], obj=info)
+    CliRunner().invoke(cli, ["demo"], obj=info)  # a second run adds no letters
+    with app.app_context():
+        letters = db.session.scalars(db.select(Letter).order_by(Letter.sent_at)).all()
+        summary = [
+            (letter.coachee.pseudonym, letter.coach.pseudonym if letter.coach else None)
+            + (letter.is_answered,)
+            for letter in letters
+        ]
+    assert summary == [  # oldest first: answered, in the pool, waiting for the coach
+        ("Reiziger", "Coach Anna", True),
+        ("Zoeker", None, False),
+        ("Reiziger", "Coach Anna", False),
+    ]
+    reiziger = next(a for a in DEMO_ACCOUNTS if a.pseudonym == "Reiziger")
+    client = app.test_client()
+    client.post("/login", data={"pseudonym": reiziger.pseudonym, "password": reiziger.password})
+    letters_page = client.get("/letters").get_data(as_text=True)
+    assert letters_page.count("/letters/") >= 2
+    assert client.get("/map").get_data(as_text=True).count("place visited") == 2

@@ -64,7 +64,7 @@ def archive(
     """A zip with everything of the coachee: the dossier readable (``readable`` gives a
     file name and its bytes, e.g. a PDF) and as Markdown and JSON, their unsent
     drafts and their account, as JSON."""
-    dossier = build_dossier(coachee, world, frames)
+    dossier = build_dossier(coachee, world, frames, as_letter=True)  # the coachee reads it
     name, content = readable(dossier)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:

@@ -109,6 +109,9 @@ def test_the_archive_holds_all_the_coachees_data(client, cast):
     canary = cast["canary"]
     for piece in ("in een antwoord", "noot", "feedback", "opmerking", "brief van de coach"):
         assert f"{canary} {piece}" in markdown
+    frame = client.application.extensions["journey.frames"].default
+    assert "Coach Anna schreef je terug" in markdown  # the feedback as one letter
+    assert all(f"**{section.title}**" not in markdown for section in frame.sections)
     assert drafts["visits"][0]["answers"] == {"x": f"{canary} concept"}
     assert drafts["free_letters"] == [{"body": f"{canary} vrije brief", "note": ""}]
     assert account["pseudonym"] == "Reiziger" and account["coach"] == "Coach Anna"

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import inbox, mail, notices, templating
 from .extensions import db
+from .web import moment_format
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0  # the pause when nothing is due
@@ -38,8 +39,7 @@ def compose(claimed: notices.Claimed, settings: mail.MailSettings, now: datetime
     link = url_for(target[0], **target[1], _external=True) if target else None
     lines = [_("Hallo,"), "", words.body]
     if claimed.kind in notices.COACH_KINDS and claimed.letter_due_at:
-        when = "EEEE d MMMM 'om' HH:mm"
-        due = templating.format_moment(claimed.letter_due_at, when, claimed.zone)
+        due = templating.format_moment(claimed.letter_due_at, moment_format(), claimed.zone)
         lines.append(_("Je antwoord wordt verwacht vóór %(when)s.", when=due))
     if link:
         lines += ["", f"{words.action}: {link}"]

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -67,7 +68,9 @@ def deliver_due(
     returns how many were tried."""
 
     def send(claimed: notices.Claimed) -> None:
-        with links():
+        # In the recipient's language (a mail has no browser to ask).
+        language = claimed.locale or current_app.config["DEFAULT_LOCALE"]
+        with links(), force_locale(language):
             message = compose(claimed, settings, now())
         answer = mail.send(settings, message)
         log.info("notice %s mailed: %s", claimed.notice_id, answer)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from journey import accounts
+from journey import accounts, inbox, practice
 from journey.extensions import db
-from journey.models import Role, User
+from journey.models import Letter, PracticeAttempt, Role, User
 
 from .conftest import a_place_letter, login
 
@@ -339,3 +339,52 @@ def test_autosave_time_in_dutch_by_default(app, client, make_user, coach, clock)
     clock.advance(minutes=5)  # 2 March 2026, 09:05 UTC
     response = client.post(url.replace("FIELD", f"q-{question}"), json={"text": "x", "version": 0})
     assert response.get_json()["saved_time"] == "10:05"  # Amsterdam: UTC+1 in March
+
+
+# -- pages with more on them: feedback, history, practice answers and comments ---------
+
+WRITTEN = "You write with care, and that is a fine start."
+
+
+def test_pages_after_feedback_in_english(app, client, make_user, clock, frame, content):
+    coach = make_user("Coach Anna", Role.COACH, locale="en")
+    coachee = make_user("Traveller", coach=coach, locale="en")
+    letter_id = a_place_letter(app, coachee, clock, answer=ANSWER)
+    with app.app_context():
+        letter = db.session.get(Letter, letter_id)
+        feedback = inbox.feedback_draft(letter, db.session.get(User, coach.id), frame, clock())
+        texts = dict.fromkeys(inbox.feedback_keys(frame, letter), WRITTEN)
+        inbox.send_feedback(feedback, texts, frame, clock())
+        db.session.commit()
+    names = (coachee.pseudonym, coach.pseudonym, ANSWER, WRITTEN, "Een notitie.")
+    login(client, coach)
+    urls = [f"/inbox/letters/{letter_id}", "/inbox/?filter=answered", f"/dossier/{coachee.id}"]
+    assert_english(client, urls, content, names)
+    client.post("/logout")
+    login(client, coachee)
+    urls = [f"/letters/{letter_id}", "/letters", "/dossier", "/notices/", "/map"]
+    assert_english(client, urls, content, names)
+
+
+def test_practice_answers_and_comments_in_english(app, client, make_user, clock, frame, content):
+    supervisor = make_user("Supervisor Carla", Role.SUPERVISOR, locale="en")
+    trainee = make_user("Trainee Bas", Role.TRAINEE, supervisor=supervisor, locale="en")
+    sample = app.extensions["journey.samples"].samples[0]
+    with app.app_context():
+        attempt = practice.start_attempt(db.session.get(User, trainee.id), sample, frame, clock())
+        texts = dict.fromkeys(practice.answer_keys(frame, sample), WRITTEN)
+        practice.submit(attempt, texts, practice.review(frame, sample, texts), clock())
+        practice.add_comment(attempt, db.session.get(User, supervisor.id), WRITTEN, "", clock())
+        attempt_id = attempt.id
+        db.session.commit()
+    names = (trainee.pseudonym, supervisor.pseudonym, WRITTEN)
+    login(client, supervisor)
+    assert_english(client, ["/practice/review", f"/practice/attempts/{attempt_id}"], content, names)
+    with app.app_context():
+        attempt = db.session.get(PracticeAttempt, attempt_id)
+        practice.mark_reviewed(attempt, db.session.get(User, supervisor.id), clock())
+        db.session.commit()
+    client.post("/logout")
+    login(client, trainee)
+    urls = ["/practice/", f"/practice/samples/{sample.id}", f"/practice/attempts/{attempt_id}"]
+    assert_english(client, urls, content, names)

@@ -309,14 +309,15 @@ def local_today() -> date:
 def moment_format() -> str:
     """The usual format of a moment in the page's language ("zaterdag 28 november om
     16:05", "Saturday 28 November at 4:05 PM")."""
-    # Translators: a Babel date pattern; words between single quotes stay as they are.
-    return _("EEEE d MMMM 'om' HH:mm")
+    # Translators: a Babel date pattern: translate the words in single quotes, keep the
+    # letters (EEEE weekday, d day, MMMM month, y year, HH:mm 24-hour or h:mm a 12-hour clock).
+    return templating.gettext("EEEE d MMMM 'om' HH:mm")  # the request's kept catalogue
 
 
 def long_moment_format() -> str:
     """A moment with its year, in the page's language."""
-    # Translators: a Babel date pattern; words between single quotes stay as they are.
-    return _("EEEE d MMMM y 'om' HH:mm")
+    # Translators: a Babel date pattern, as the one above.
+    return templating.gettext("EEEE d MMMM y 'om' HH:mm")
 
 
 def datetime_filter(value: datetime, format: str | None = None) -> str:

@@ -27,6 +27,7 @@ from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
@@ -355,6 +356,16 @@ def page_language() -> str:
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
 
 
+def world_lang() -> Markup:
+    """`` lang="nl"`` for an element holding the world's texts when the page is in another
+    language (screen readers then read the place names and questions as Dutch), else
+    nothing."""
+    language = world().language
+    if language.split("-")[0].lower() == page_language().split("_")[0].lower():
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
+
+
 def paragraphs_filter(text: str) -> list[str]:
     """The paragraphs of a text: blocks separated by an empty line, inner newlines kept."""
     return [block.strip() for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
@@ -399,6 +410,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["world"] = world
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["world_lang"] = world_lang
     app.jinja_env.globals["long_moment_format"] = long_moment_format
     app.jinja_env.globals["frames"] = frames
     app.jinja_env.globals["field_attributes"] = field_attributes

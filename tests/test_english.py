@@ -388,3 +388,18 @@ def test_practice_answers_and_comments_in_english(app, client, make_user, clock,
     login(client, trainee)
     urls = ["/practice/", f"/practice/samples/{sample.id}", f"/practice/attempts/{attempt_id}"]
     assert_english(client, urls, content, names)
+
+
+def test_the_worlds_dutch_texts_are_marked_as_dutch_on_english_pages(app, client, make_user):
+    place = app.extensions["journey.world"].place("veilige-haven")
+    html = page(client, "/", headers={"Accept-Language": "en"})
+    assert f'<h1 lang="nl">{app.extensions["journey.world"].title}</h1>' in html
+    coachee = make_user("Traveller", locale="en")
+    login(client, coachee)
+    html = page(client, "/places/veilige-haven")
+    assert f'<h1 lang="nl">{place.name}</h1>' in html
+    assert f'<span lang="nl">{place.questions[0].text}</span>' in html
+    with app.app_context():
+        db.session.get(User, coachee.id).locale = "nl"
+        db.session.commit()
+    assert 'lang="nl">' not in page(client, "/places/veilige-haven").replace('<html lang="nl">', "")

@@ -47,8 +47,9 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(VENV)/bin/python setup.cfg pyproject.toml
+$(VENV)/.installed: $(VENV)/bin/python setup.cfg pyproject.toml $(wildcard journey/translations/*/LC_MESSAGES/messages.po)
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pybabel compile -d journey/translations
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed

@@ -60,7 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         render_item=render_migration_item,
     )
     csrf.init_app(app)
-    babel.init_app(app)
+    from .web import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     limiter.init_app(app)
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
 
-from . import timezones
+from . import locales, timezones
 from .extensions import db
 from .models import Role, User
 
@@ -287,6 +287,12 @@ def set_time_settings(user: User, zone_name: str, quiet: tuple[time, time]) -> N
     timezones.zone(zone_name)  # ValueError when unknown
     user.time_zone = zone_name
     user.quiet_start, user.quiet_end = (timezones.minutes(t) for t in quiet)
+
+
+def set_locale(user: User, name: str | None) -> None:
+    """The language of ``user``'s pages (one of ``locales.LOCALES``); empty or None: the
+    browser's, else the organisation's. ValueError for another language."""
+    user.locale = locales.check(name) if name else None
 
 
 def set_email(user: User, email: str | None) -> None:

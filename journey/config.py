@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from . import timezones
+from . import locales, timezones
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +43,10 @@ class Defaults:
     MAX_ANSWER_LENGTH = 20_000
     MAX_NOTE_LENGTH = 4_000
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # one request at most 2 MB (413 beyond)
-    BABEL_DEFAULT_LOCALE = "nl"
+    # The organisation's language ("nl" or "en"): for pages of people who chose none on
+    # their account page and whose browser asks for none of Journey's languages.
+    DEFAULT_LOCALE = "nl"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
     # The organisation's time zone (an IANA name): times are typed and shown in it.
     TIME_ZONE = "Europe/Amsterdam"
     SESSION_COOKIE_HTTPONLY = True
@@ -132,6 +135,12 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
     except ValueError as error:
         raise RuntimeError(f"JOURNEY_TIME_ZONE: {error}") from None
     config["BABEL_DEFAULT_TIMEZONE"] = config["TIME_ZONE"]
+    config.setdefault("DEFAULT_LOCALE", Defaults.DEFAULT_LOCALE)
+    try:
+        locales.check(str(config["DEFAULT_LOCALE"]))
+    except ValueError as error:
+        raise RuntimeError(f"JOURNEY_DEFAULT_LOCALE: {error}") from None
+    config["BABEL_DEFAULT_LOCALE"] = str(config["DEFAULT_LOCALE"])
     check_mail_settings(config)
     config.setdefault("OVERDUE_TO", Defaults.OVERDUE_TO)
     config.setdefault("QUIET_HOURS", Defaults.QUIET_HOURS)

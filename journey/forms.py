@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     EqualTo,
     InputRequired,
@@ -198,6 +199,30 @@ class TimeSettingsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = zone_choices()
         self.time_zone.validate_choice = True
+
+
+# The language choices of the account page: "" follows the browser (else the organisation).
+LANGUAGE_CHOICES = (
+    ("", _l("Zoals je browser vraagt")),
+    ("nl", _l("Nederlands")),
+    ("en", _l("Engels (English)")),
+)
+
+
+class LanguageForm(FlaskForm):
+    """The language of the user's pages, or none of their own (the browser's)."""
+
+    locale = SelectField(
+        _l("Taal van Journey"),
+        choices=[SelectChoice(value, label) for value, label in LANGUAGE_CHOICES],
+        validate_choice=False,  # AnyOf says what went wrong in the page's language
+        validators=[
+            AnyOf(
+                [value for value, _label in LANGUAGE_CHOICES],
+                message=_l("Kies een van de talen uit de lijst."),
+            )
+        ],
+    )
 
 
 class EmailForm(FlaskForm):

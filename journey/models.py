@@ -89,6 +89,9 @@ class User(UserMixin, db.Model):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     quiet_start: Mapped[int | None] = mapped_column()
     quiet_end: Mapped[int | None] = mapped_column()
+    # The language of the user's pages ("nl", "en"; None: the browser's, else the
+    # organisation's JOURNEY_DEFAULT_LOCALE).
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     # A trainee's supervisor: who reviews their practice answers.
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -558,6 +558,7 @@ class Claimed:
     attempt_id: int | None
     letter_due_at: datetime | None
     attempts: int
+    locale: str | None = None  # the recipient's own language (None: the organisation's)
 
 
 @dataclass(frozen=True)
@@ -604,6 +605,7 @@ def claim_next(now: datetime, defaults: Defaults) -> Claimed | None:
         attempt_id=notice.attempt_id,
         letter_due_at=notice.letter.due_at if notice.letter else None,
         attempts=notice.attempts,
+        locale=notice.user.locale,
     )
     db.session.commit()
     return claimed

@@ -9,10 +9,13 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_time_format
 from flask import (
     Flask,
+    Response,
     current_app,
     flash,
+    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -20,14 +23,15 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_number, ngettext
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, figures, rescue, templating, timezones
+from . import accounts, figures, locales, rescue, templating, timezones
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
@@ -303,9 +307,63 @@ def local_today() -> date:
     return timezones.local_date(now(), user_zone())
 
 
-def datetime_filter(value: datetime, format: str = "EEEE d MMMM 'om' HH:mm") -> str:
-    """``value`` (aware UTC) in the user's time zone and language, in Babel's ``format``."""
-    return templating.format_moment(value, format, user_zone())
+def moment_format() -> str:
+    """The usual format of a moment in the page's language ("zaterdag 28 november om
+    16:05", "Saturday 28 November at 4:05 PM")."""
+    # Translators: a Babel date pattern: translate the words in single quotes, keep the
+    # letters (EEEE weekday, d day, MMMM month, y year, HH:mm 24-hour or h:mm a 12-hour clock).
+    return templating.gettext("EEEE d MMMM 'om' HH:mm")  # the request's kept catalogue
+
+
+def long_moment_format() -> str:
+    """A moment with its year, in the page's language."""
+    # Translators: a Babel date pattern, as the one above.
+    return templating.gettext("EEEE d MMMM y 'om' HH:mm")
+
+
+def datetime_filter(value: datetime, format: str | None = None) -> str:
+    """``value`` (aware UTC) in the user's time zone and language, in Babel's ``format``
+    (by default ``moment_format()``)."""
+    return templating.format_moment(value, str(format or moment_format()), user_zone())
+
+
+def clock_time(value: datetime) -> str:
+    """The time of day of ``value`` in the user's time zone, written as the page's language
+    writes it ("16:05", "4:05 PM")."""
+    pattern = get_time_format("short", locale=get_locale()).pattern
+    return templating.format_moment(value, pattern, user_zone())
+
+
+def saved_response(version: int) -> Response:
+    """The answer to an autosave: the draft's new version and when it was saved, also as
+    the user's local time of day for the page's "Saved at ..." message."""
+    saved_at = now()
+    return jsonify(version=version, saved_at=saved_at.isoformat(), saved_time=clock_time(saved_at))
+
+
+def select_locale() -> str:
+    """The language of this request's page (Flask-Babel's locale selector): the user's
+    own choice, else the browser's, else the organisation's (``locales.choose``)."""
+    default = current_app.config["DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    own = current_user.locale if current_user and current_user.is_authenticated else None
+    return locales.choose(own, request.accept_languages, default)
+
+
+def page_language() -> str:
+    """The language tag of the page (``<html lang>``)."""
+    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def world_lang() -> Markup:
+    """`` lang="nl"`` for an element holding the world's texts when the page is in another
+    language (screen readers then read the place names and questions as Dutch), else
+    nothing."""
+    language = world().language
+    if language.split("-")[0].lower() == page_language().split("_")[0].lower():
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
 
 
 def paragraphs_filter(text: str) -> list[str]:
@@ -351,6 +409,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(count_label, "count_label")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["world"] = world
+    app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["world_lang"] = world_lang
+    app.jinja_env.globals["long_moment_format"] = long_moment_format
     app.jinja_env.globals["frames"] = frames
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label

@@ -17,11 +17,13 @@ from email.message import EmailMessage
 import click
 from flask import current_app, url_for
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from . import inbox, mail, notices, templating
 from .extensions import db
+from .web import moment_format
 
 log = logging.getLogger(__name__)
 IDLE_SECONDS = 5.0  # the pause when nothing is due
@@ -38,8 +40,7 @@ def compose(claimed: notices.Claimed, settings: mail.MailSettings, now: datetime
     link = url_for(target[0], **target[1], _external=True) if target else None
     lines = [_("Hallo,"), "", words.body]
     if claimed.kind in notices.COACH_KINDS and claimed.letter_due_at:
-        when = "EEEE d MMMM 'om' HH:mm"
-        due = templating.format_moment(claimed.letter_due_at, when, claimed.zone)
+        due = templating.format_moment(claimed.letter_due_at, moment_format(), claimed.zone)
         lines.append(_("Je antwoord wordt verwacht vóór %(when)s.", when=due))
     if link:
         lines += ["", f"{words.action}: {link}"]
@@ -67,7 +68,9 @@ def deliver_due(
     returns how many were tried."""
 
     def send(claimed: notices.Claimed) -> None:
-        with links():
+        # In the recipient's language (a mail has no browser to ask).
+        language = claimed.locale or current_app.config["DEFAULT_LOCALE"]
+        with links(), force_locale(language):
             message = compose(claimed, settings, now())
         answer = mail.send(settings, message)
         log.info("notice %s mailed: %s", claimed.notice_id, answer)

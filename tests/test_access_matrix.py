@@ -74,6 +74,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.two_factor_off": row(302),
     "auth.change_email": row(422),  # an empty form: the password is missing
     "auth.change_time_settings": row(422),  # an empty form: no zone, no hours
+    "auth.change_language": row(422),  # an empty form: no choice (not even the browser's)
     # the coachee's journey
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A

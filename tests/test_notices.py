@@ -138,6 +138,18 @@ def test_a_letter_mails_its_coach_what_happened_and_never_what_was_written(
     assert notice.mail_state == MailState.SENT and notice.attempts == 1
 
 
+def test_a_mail_is_in_its_recipients_language(app, smtp, clock, anna_and_mila):
+    anna, mila = anna_and_mila
+    _set(app, anna, locale="en")
+    a_place_letter(app, mila, clock, answer=CANARY)
+    assert _deliver(app, clock) == 1
+    [mail] = smtp.messages
+    assert mail["Subject"] == "There is a new letter for you"
+    body = mail.get_body(("plain",)).get_content()
+    assert "Your reply is expected before Wednesday 4 March at 10:00 AM." in body
+    assert "Hallo" not in body and CANARY not in body
+
+
 def test_feedback_and_a_coachs_letter_mail_the_coachee(app, smtp, clock, anna_and_mila, frame):
     anna, mila = anna_and_mila
     letter_id = a_place_letter(app, mila, clock)

@@ -31,6 +31,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -42,6 +43,7 @@ from ..forms import (
     ActionForm,
     CodeForm,
     EmailForm,
+    LanguageForm,
     LoginForm,
     RegisterForm,
     TimeSettingsForm,
@@ -51,7 +53,7 @@ from ..forms import (
 from ..logs import security_event
 from ..models import User
 from ..throttles import login_throttle, registration_throttle
-from ..web import is_stateless, now, reads_json, wants_json
+from ..web import is_stateless, now, reads_json, select_locale, wants_json
 
 bp = Blueprint("auth", __name__)
 
@@ -269,20 +271,30 @@ def _account_page(
     off_form: TwoFactorOffForm | None = None,
     email_form: EmailForm | None = None,
     time_form: TimeSettingsForm | None = None,
+    language_form: LanguageForm | None = None,
 ) -> Any:
     off_form = off_form or TwoFactorOffForm(formdata=None)
+    language_form = language_form or LanguageForm(
+        formdata=None, data={"locale": current_user.locale or ""}
+    )
     email_form = email_form or EmailForm(formdata=None, data={"email": current_user.email})
     time_form = time_form or _time_form(formdata=None)
     promise = current_user.promise_hours or current_app.config["DEFAULT_PROMISE_HOURS"]
-    return render_template(
-        "auth/account.html",
-        role_names=ROLE_NAMES,
-        promise_hours=promise,
-        two_factor_required=_two_factor_required(current_user),
-        off_form=off_form,
-        email_form=email_form,
-        time_form=time_form,
-    ), 422 if off_form.errors or email_form.errors or time_form.errors else 200
+    return (
+        render_template(
+            "auth/account.html",
+            role_names=ROLE_NAMES,
+            promise_hours=promise,
+            two_factor_required=_two_factor_required(current_user),
+            off_form=off_form,
+            email_form=email_form,
+            time_form=time_form,
+            language_form=language_form,
+        ),
+        422
+        if off_form.errors or email_form.errors or time_form.errors or language_form.errors
+        else 200,
+    )
 
 
 def _time_form(**kwargs: Any) -> TimeSettingsForm:
@@ -306,6 +318,20 @@ def change_time_settings():
         flash(_("Je tijdzone en rustige uren zijn bewaard."), "success")
         return redirect(url_for("auth.account") + "#time")
     return _account_page(time_form=form)
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def change_language():
+    """The language of the user's pages; a refused form keeps what was chosen."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        accounts.set_locale(current_user, form.locale.data)
+        db.session.commit()
+        with force_locale(select_locale()):  # the message in the language just chosen
+            flash(_("Je taal is bewaard."), "success")
+        return redirect(url_for("auth.account") + "#language")
+    return _account_page(language_form=form)
 
 
 @bp.route("/account/email", methods=["POST"])

@@ -15,11 +15,19 @@ from ..logs import security_event
 from ..models import Role, User
 from ..pdf import render_pdf
 from ..throttles import export_throttle, one_export_at_a_time
-from ..web import datetime_filter, frames, local_today, now, page_arg, role_required, world
+from ..web import (
+    datetime_filter,
+    frames,
+    local_today,
+    long_moment_format,
+    now,
+    page_arg,
+    role_required,
+    world,
+)
 
 bp = Blueprint("dossier", __name__, url_prefix="/dossier")
 
-LONG_DATE = "EEEE d MMMM y 'om' HH:mm"
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
@@ -35,7 +43,7 @@ def _names() -> dict:
         "letter_route": domain.letter_route,
         "feedback_title": domain.feedback_title,
         "feedback_reference": domain.feedback_reference,
-        "LONG_DATE": LONG_DATE,
+        "LONG_DATE": long_moment_format(),
     }
 
 
@@ -106,7 +114,7 @@ def _export_url(coachee: User, own: bool, fmt: str) -> str:
 
 
 def _long_date(value: datetime) -> str:
-    return datetime_filter(value, LONG_DATE)
+    return datetime_filter(value, long_moment_format())
 
 
 def _markdown(dossier: Dossier) -> str:

@@ -35,6 +35,7 @@ from ..web import (
     page_arg,
     reads_json,
     role_required,
+    saved_response,
     too_long_message,
     user_zone,
     world,
@@ -151,7 +152,7 @@ def save_feedback(letter_id: int, key: str):
     feedback = inbox.feedback_draft(letter, current_user, frame, now())
     part = inbox.save_feedback_part(feedback, key, text, now(), version)
     db.session.commit()
-    return jsonify(version=part.version, saved_at=now().isoformat())
+    return saved_response(part.version)
 
 
 @bp.get("/letters/<int:letter_id>/second-reader")

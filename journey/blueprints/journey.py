@@ -26,6 +26,7 @@ from ..web import (
     page_arg,
     reads_json,
     role_required,
+    saved_response,
     too_long_message,
     world,
 )
@@ -204,7 +205,7 @@ def save_draft(visit_id: int, field: str):
     else:
         saved = visits.save_draft(visit, question.id, text, now(), version).version
     db.session.commit()
-    return jsonify(version=saved, saved_at=now().isoformat())
+    return saved_response(saved)
 
 
 @bp.route("/letters")
@@ -281,7 +282,7 @@ def save_free_letter_draft(letter_id: int, field: str):
     else:
         letter.note, saved = text, 0
     db.session.commit()
-    return jsonify(version=saved, saved_at=now().isoformat())
+    return saved_response(saved)
 
 
 @bp.post("/letters/<int:letter_id>")

@@ -34,6 +34,7 @@ from ..web import (
     reads_json,
     role_required,
     samples,
+    saved_response,
     too_long_message,
 )
 
@@ -127,7 +128,7 @@ def save_part(sample_id: str, number: int, key: str):
         return jsonify(error="bad_request", message=_("Dit konden we niet opslaan.")), 400
     part = practice.save_part(attempt, key, text, now(), version)
     db.session.commit()
-    return jsonify(version=part.version, saved_at=now().isoformat())
+    return saved_response(part.version)
 
 
 @bp.post("/samples/<sample_id>/<int:number>")

@@ -54,11 +54,6 @@
     return area.form.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
   }
 
-  function clock() {
-    var d = new Date();
-    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
-  }
-
   function DraftField(form, area) {
     this.area = area;
     this.name = area.dataset.field;
@@ -135,7 +130,8 @@
       this.area.dataset.version = body.version;
       if (this.area.value === text) {
         localStorage.removeItem(this.key);
-        this.show(message(this.area, "saved").replace("{time}", clock()), "saved");
+        /* The time comes from the server, in the writer's time zone and language. */
+        this.show(message(this.area, "saved").replace("{time}", body.saved_time || ""), "saved");
       }
       this.area.dispatchEvent(new CustomEvent("journey:saved", { bubbles: true }));
       return;

@@ -8,9 +8,14 @@ directly, so "saved" means the server really stored the text.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from journey.extensions import db
+from journey.models import User
 
 from .conftest import WAIT, LiveServer, journey_keys, log_in
 
@@ -151,3 +156,24 @@ def test_two_tabs_on_one_draft_show_both_texts_and_let_the_writer_choose(live_se
     conflict.locator("button").first.click()  # keep my text
     expect(second_state).to_have_attribute("data-kind", "saved", timeout=WAIT)
     assert live_server.answers(question) == [SECOND]
+
+
+def test_saved_at_shows_the_servers_time_in_the_writers_zone_and_language(live_server, page):
+    """The "saved at" time is the server's, in the writer's own zone and language (not the
+    browser's clock): a writer in Kiritimati (UTC+14) who reads Journey in English."""
+    user_id = live_server.create_coachee("Zeearend")
+    with live_server.app.app_context():
+        user = db.session.get(User, user_id)
+        user.locale, user.time_zone = "en", "Pacific/Kiritimati"
+        db.session.commit()
+    log_in(page, live_server, "Zeearend")
+    field, state, _key = open_place(page, live_server)
+    field.press_sequentially(FIRST)
+    expect(state).to_have_attribute("data-kind", "saved", timeout=WAIT)
+    shown = state.inner_text()
+    kiritimati = [
+        live_server.clock().astimezone(ZoneInfo("Pacific/Kiritimati")) - timedelta(minutes=m)
+        for m in (0, 1)  # the minute may have turned since the save
+    ]
+    expected = [f"Saved at {t:%-I:%M}\u202f{t:%p}" for t in kiritimati]
+    assert shown in expected, (shown, expected)

@@ -4,7 +4,7 @@ Empty for everyone at first: the browser's language, else the organisation's
 JOURNEY_DEFAULT_LOCALE, holds until a person chooses one on the account page.
 
 Revision ID: d2e7a4c19b60
-Revises: 7757ae5d9758
+Revises: 3f1d7c2b9a60
 Create Date: 2026-11-28 16:15:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "d2e7a4c19b60"
-down_revision = "7757ae5d9758"
+down_revision = "3f1d7c2b9a60"
 branch_labels = None
 depends_on = None
 

@@ -31,7 +31,7 @@ from ..test_access_matrix import EXPECTED, PARAMS, PARAMS_FOR, a_journey, practi
 from .conftest import PASSWORD, WAIT, LiveServer, serve
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-WIDTHS = (1280, 375)
+WIDTHS = (1280, 375, 320)
 HEIGHT = 800
 
 # who -> the actor of tests/test_access_matrix.py whose row says they may see it
@@ -92,18 +92,34 @@ NOT_PAGES = {
     "auth.login_code": "checked on the way in, when staff log in (log_in_checked)",
 }
 
-# A page at one width: what sticks out sideways, and axe's serious and critical findings.
-CHECK = """async () => {
+# Findings that count whatever axe's impact: the page's structure (a header, a menu, a
+# main part and a footer; headings in order, one h1) must hold on every page.
+STRUCTURE = [
+    "heading-order",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-unique",
+    "region",
+    "bypass",
+]
+
+# A page at one width: what sticks out sideways, axe's serious and critical findings and
+# any finding on the structure, and the landmarks present.
+CHECK = """async (structure) => {
   const wide = document.documentElement.scrollWidth;
   const result = await axe.run(document, {
     runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
     resultTypes: ["violations"],
   });
   const serious = result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .filter((v) => v.impact === "serious" || v.impact === "critical" || structure.includes(v.id))
     .map((v) => `${v.id} (${v.impact}): ` +
       v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | "));
-  return {wide, inner: window.innerWidth, serious};
+  const landmarks = ["body > header", "header nav", "main", "body > footer"]
+    .filter((selector) => !document.querySelector(selector));
+  return {wide, inner: window.innerWidth, serious, missing: landmarks};
 }"""
 
 
@@ -177,10 +193,11 @@ def check_page(page: Page, label: str, problems: list[str]) -> None:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         if not page.evaluate("() => typeof axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE))
-        found = page.evaluate(CHECK)
+        found = page.evaluate(CHECK, STRUCTURE)
         if found["wide"] > found["inner"]:
             problems.append(f"{label} at {width}px: {found['wide']}px wide")
         problems.extend(f"{label} at {width}px: {v}" for v in found["serious"])
+        problems.extend(f"{label}: no {landmark}" for landmark in found["missing"])
 
 
 def log_in_checked(page: Page, server: LiveServer, pseudonym: str, problems: list[str]) -> None:

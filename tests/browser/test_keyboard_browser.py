@@ -140,3 +140,37 @@ def a_letter(server: LiveServer) -> int:
         letter_id = letter.id
         db.session.remove()
     return letter_id
+
+
+def test_on_a_phone_the_menu_folds_and_opens_with_the_keyboard_without_javascript(
+    live_server, browser
+):
+    live_server.create_coachee("Reiziger")
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 375, "height": 740}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "Reiziger")
+        page.goto(live_server.url + "/map")
+        letters = page.locator("header nav a", has_text="Mijn brieven")
+        expect(letters).to_be_hidden()
+        summary = tab_until(page, lambda a: a["tag"] == "summary")
+        assert summary["text"] == "Menu"
+        page.keyboard.press("Enter")
+        expect(letters).to_be_visible()
+        box = letters.bounding_box()
+        assert box is not None and box["height"] >= 44  # a tap target
+        tab_until(page, lambda a: a["href"] == "/letters")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{live_server.url}/letters")
+        expect(page.locator("header nav a", has_text="Mijn brieven")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_on_a_wide_screen_the_menu_is_a_row_of_links(live_server, page):
+    live_server.create_coachee("Reiziger")
+    log_in(page, live_server, "Reiziger")
+    expect(page.locator("header summary")).to_be_hidden()
+    expect(page.locator("header nav a", has_text="Mijn brieven")).to_be_visible()

@@ -30,6 +30,8 @@ from ..conftest import quick_hash
 from ..test_access_matrix import EXPECTED, PARAMS, PARAMS_FOR, a_journey, practice_work
 from .conftest import PASSWORD, WAIT, LiveServer, serve
 
+pytestmark = pytest.mark.browser
+
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 375, 320)
 HEIGHT = 800
@@ -180,6 +182,7 @@ def cast(server: LiveServer) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[LiveServer, dict[str, object]]]:
     """One server with the cast for the whole module (cheap password hashes)."""
+    assert AXE.exists(), f"{AXE} is missing: run `npm ci --prefix tests/browser` (make test does)"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "hash_password", quick_hash)
         with serve(tmp_path_factory.mktemp("pages") / "journey.sqlite3") as server:

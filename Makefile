@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: run test bench lint format install install-dev system-run system-test
 
@@ -12,7 +13,7 @@ run: system-run $(VENV)/.installed
 	$(BIN)/journey demo
 	$(BIN)/journey run --host $(HOST) --port $(PORT)
 
-test: system-test $(VENV)/.installed-dev
+test: system-test $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check journey tests
 	$(BIN)/ruff format --check journey tests
 	$(BIN)/bandit --quiet --recursive journey --severity-level medium
@@ -39,6 +40,11 @@ system-run:
 
 system-test:
 	bash .ci/system-packages test
+
+# axe-core for the browser tests' accessibility checks, pinned in tests/browser/package-lock.json
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

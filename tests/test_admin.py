@@ -285,8 +285,8 @@ def test_overview_shows_caseloads_codes_and_response_figures(app, client, admin,
     assert "48 uur" in bert_row and "(standaard)" in bert_row
     assert "17 uur" in bert_row  # the median of 31 and 3 hours
     assert "100%" in bert_row
-    assert '<td class="num">2</td>' in bert_row  # waiting
-    assert '<td class="num late">1</td>' in bert_row  # overdue
+    assert '<td data-label="Wachtend" class="num">2</td>' in bert_row
+    assert '<td data-label="Over tijd" class="num late">1</td>' in bert_row
     assert "Leerling" in page
 
 

@@ -108,7 +108,7 @@ def test_inbox_orders_by_due_time_and_marks_overdue(client, app, make_user, coac
     login(client, coach)
     page = page_of(client, "/inbox/")
     assert "2 uur te laat" in page
-    assert re.search(r'<tr class="overdue">\s*<td><a [^>]*>Snel', page)
+    assert re.search(r'<tr class="overdue">\s*<td[^>]*><a [^>]*>Snel', page)
     overdue = page_of(client, "/inbox/?filter=overdue")
     assert "Snel" in overdue and "Traag" not in overdue
 

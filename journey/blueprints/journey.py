@@ -53,7 +53,18 @@ def home():
 @role_required(Role.COACHEE)
 def world_map():
     route = visits.route(current_user)
-    return render_template("journey/map.html", route=route, **_map_marks(route))
+    in_order = _map_order(world().places)
+    return render_template(
+        "journey/map.html", route=route, in_map_order=in_order, **_map_marks(route)
+    )
+
+
+MAP_ROW = 20  # percent of the map's height: places this close in height read as one row
+
+
+def _map_order(places) -> list:
+    """The places as one reads the map: row by row from the top, each row left to right."""
+    return sorted(places, key=lambda p: (int(p.position.y // MAP_ROW), p.position.x))
 
 
 def _map_marks(route: list[Visit]) -> dict:

@@ -10,10 +10,12 @@ The browser is started once per module; every test gets its own context and page
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import flask_migrate
 import pyotp
@@ -139,12 +141,10 @@ def journey_keys(page: Page) -> list[str]:
     )
 
 
-@pytest.fixture
-def live_server(tmp_path, quick_password_hashes) -> Iterator[LiveServer]:
-    """The app on a fresh database, served on a free port; accounts get cheap password
-    hashes (logging in still checks the password; tests/test_auth_security.py tests the
-    real cost)."""
-    database = tmp_path / "journey.sqlite3"
+@contextlib.contextmanager
+def serve(database: Path) -> Iterator[LiveServer]:
+    """The app on a fresh database at ``database``, served on a free port until the end
+    of the ``with`` block."""
     clock = ServerClock()
     app = create_app(
         {
@@ -169,6 +169,15 @@ def live_server(tmp_path, quick_password_hashes) -> Iterator[LiveServer]:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path, quick_password_hashes) -> Iterator[LiveServer]:
+    """The app on a fresh database, served on a free port; accounts get cheap password
+    hashes (logging in still checks the password; tests/test_auth_security.py tests the
+    real cost)."""
+    with serve(tmp_path / "journey.sqlite3") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

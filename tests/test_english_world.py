@@ -10,7 +10,7 @@ from journey.cli import cli
 from journey.config import PROJECT_ROOT
 from journey.extensions import db
 from journey.frames import load_frames
-from journey.models import Answer, Visit
+from journey.models import Answer, Role, Visit
 from journey.samples import load_samples, sample_files
 from journey.worlds import load_world
 
@@ -122,3 +122,36 @@ def test_check_world_without_paths_checks_the_configured_english_files(monkeypat
     monkeypatch.setenv("JOURNEY_SAMPLES", ENGLISH["SAMPLES"])
     result = CliRunner().invoke(cli, ["check-world"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_trainee_practises_on_an_english_sample_and_the_second_reader_does_not_fail(
+    app, make_user
+):
+    supervisor = make_user("Supervisor Sam", Role.SUPERVISOR)
+    trainee = make_user("Trainee Tess", Role.TRAINEE, supervisor=supervisor)
+    client = app.test_client()
+    login(client, trainee)
+    sample = app.extensions["journey.samples"].sample("few-words")
+    frame = app.extensions["journey.frames"].default
+    assert sample.title in client.get("/practice/").get_data(as_text=True)
+    case = client.get(f"/practice/samples/{sample.id}").get_data(as_text=True)
+    assert "The allotment." in case and frame.sections[0].title in case
+
+    url = f"/practice/samples/{sample.id}/1"
+    saved = client.post(
+        f"{url}/parts/s-opening", json={"text": "What an honest letter, Dave.", "version": 0}
+    )
+    assert saved.status_code == 200
+    assert client.get(f"{url}/second-reader").status_code == 200
+    texts = {
+        "s-opening": "What an honest letter, Dave.",
+        "s-core": "You write: “Nobody asks how I'm doing there.” That says a lot.",
+        "s-deepening": "What do you do at the allotment on a good morning?",
+        "s-closing": "Your few lines are clear and honest.",
+        "action": "submit",
+    }
+    submitted = client.post(url, data=texts)
+    assert submitted.status_code == 302
+    result = client.get(submitted.headers["Location"]).get_data(as_text=True)
+    assert "allotment on a good morning" in result
+    assert "fine start" in result  # the exemplar beside the answer

@@ -41,7 +41,9 @@ cli = FlaskGroup(create_app=_create_app, help="Journey: written e-coaching.")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 def check_world(paths: tuple[str, ...]) -> None:
     """Check world, frames and sample files (default: the configured ones) and report every
-    problem. Sample exemplars are checked against the configured default frame."""
+    problem. Sample exemplars are checked against the configured default frame; a sample
+    named on the command line is checked against the frames.yaml of its own world folder
+    (the folder above its samples/ folder) when there is one."""
     frames_path = os.environ.get("JOURNEY_FRAMES", config.Defaults.FRAMES)
     samples_folder = os.environ.get("JOURNEY_SAMPLES", config.Defaults.SAMPLES)
     world_path = os.environ.get("JOURNEY_WORLD", config.Defaults.WORLD)
@@ -51,7 +53,9 @@ def check_world(paths: tuple[str, ...]) -> None:
     except DataFileError:
         frame = None  # its problems are reported when it is checked itself
     static_dir = str(config.PROJECT_ROOT / "static")
-    problems = check_data_files(targets, static_dir=static_dir, frame=frame)
+    problems = check_data_files(
+        targets, static_dir=static_dir, frame=frame, frames_beside=bool(paths)
+    )
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import yaml
 
@@ -11,6 +12,8 @@ from .frames import Frame, load_frames
 from .samples import load_samples
 from .worlds import load_world
 from .yamlfile import DataFileError, Problem
+
+FRAMES_FILE = "frames.yaml"  # a world folder's frames, beside its samples/ folder
 
 
 def _kind(path: str | os.PathLike[str]) -> str:
@@ -30,13 +33,17 @@ def check_data_files(
     *,
     static_dir: str | None = None,
     frame: Frame | None = None,
+    frames_beside: bool = False,
 ) -> list[Problem]:
     """Every problem in the given world, frames and sample files; [] when all are valid.
 
-    Sample exemplars are checked against ``frame`` (the frame trainees answer in).
+    Sample exemplars are checked against ``frame`` (the frame trainees answer in). With
+    ``frames_beside``, a sample in a world's ``samples/`` folder is checked against the
+    default frame of that world's own ``frames.yaml`` when there is one (so that
+    ``worlds/en/samples/*.yaml`` is held to ``worlds/en/frames.yaml``).
     """
     problems: list[Problem] = []
-    samples = []
+    samples: list[str | os.PathLike[str]] = []
     for path in paths:
         try:
             kind = _kind(path)
@@ -48,8 +55,19 @@ def check_data_files(
                 load_world(path, static_dir=static_dir)
         except DataFileError as error:
             problems.extend(error.problems)
-    try:
-        load_samples(samples, frame)
-    except DataFileError as error:
-        problems.extend(error.problems)
+    groups: dict[Path | None, list[str | os.PathLike[str]]] = {}
+    for path in samples:
+        beside = Path(path).resolve().parent.parent / FRAMES_FILE
+        groups.setdefault(beside if frames_beside and beside.is_file() else None, []).append(path)
+    for frames_path, paths_of_group in groups.items():
+        group_frame = frame
+        if frames_path is not None:
+            try:
+                group_frame = load_frames(frames_path).default
+            except DataFileError:
+                group_frame = None  # its problems are reported when it is checked itself
+        try:
+            load_samples(paths_of_group, group_frame)
+        except DataFileError as error:
+            problems.extend(error.problems)
     return problems

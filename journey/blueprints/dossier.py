@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from .. import access, access_log, database
@@ -115,7 +116,9 @@ def _markdown(dossier: Dossier) -> str:
 
 def pdf_of(dossier: Dossier) -> bytes:
     """The dossier as a PDF, rendered from a print template; only local files are read."""
-    html = render_template("dossier/print.html", dossier=dossier, made_at=now())
+    locale = get_locale()
+    lang = str(locale).replace("_", "-") if locale else "nl"
+    html = render_template("dossier/print.html", dossier=dossier, made_at=now(), lang=lang)
     return render_pdf(html, current_app.static_folder)
 
 

@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dossier,
         health,
         inbox,
+        install,
         journey,
         notices,
         practice,
@@ -83,4 +84,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(install.bp)
     return app

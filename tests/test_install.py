@@ -38,6 +38,7 @@ def test_the_manifest_names_the_app_and_its_icons(client):
     manifest = json.loads(response.get_data(as_text=True))
     assert manifest["name"] == "Journey" and manifest["short_name"] == "Journey"
     assert manifest["description"].startswith("Schrijven in je eigen tempo")
+    assert manifest["lang"] == "nl"
     assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
     assert re.fullmatch(r"#[0-9a-f]{6}", manifest["theme_color"])
     assert re.fullmatch(r"#[0-9a-f]{6}", manifest["background_color"])

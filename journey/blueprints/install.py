@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..extensions import limiter
@@ -49,11 +50,12 @@ def _fresh(response: Response) -> Response:
 @limiter.exempt
 @stateless
 def manifest() -> Any:
+    locale = get_locale()
     body = {
         "name": "Journey",
         "short_name": "Journey",
         "description": _("Schrijven in je eigen tempo, met een coach die schriftelijk antwoordt."),
-        "lang": "nl",
+        "lang": str(locale).replace("_", "-") if locale else "nl",
         "start_url": url_for("journey.home"),
         "scope": "/",
         "display": "standalone",

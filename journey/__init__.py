@@ -73,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dossier,
         health,
         inbox,
+        install,
         journey,
         notices,
         practice,
@@ -85,4 +86,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(install.bp)
     return app

@@ -11,12 +11,14 @@ from urllib.request import url2pathname
 
 
 def render_pdf(html: str, static_folder: str) -> bytes:
-    """The PDF of ``html``; relative addresses are files below ``static_folder``."""
+    """The tagged PDF of ``html`` (PDF/UA-1: a structure tree for screen readers, the
+    document's language and title from the html); relative addresses are files below
+    ``static_folder``."""
     import weasyprint  # imported here: it is large, and only PDF exports need it
 
     fetcher = static_files_only(static_folder)
     document = weasyprint.HTML(string=html, base_url=static_folder + "/", url_fetcher=fetcher)
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 def static_files_only(root: str):

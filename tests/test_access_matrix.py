@@ -134,6 +134,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "notices.unsubscribe": row(200, anonymous=200),  # GET: the page with the button
     # operations: the health check answers everyone, logged in or not
     "health.healthz": row(200, anonymous=200),
+    # the installed web app: the manifest, the service worker and its offline page
+    "install.manifest": row(200, anonymous=200),
+    "install.service_worker": row(200, anonymous=200),
+    "install.offline": row(200, anonymous=200),
 }
 
 # The same routes with other objects: (endpoint, URL values that differ, statuses).

@@ -308,6 +308,9 @@ def test_pdf_holds_every_text_in_full(client, story, clock):
     )
     assert response.headers["Cache-Control"] == "no-store"
     reader = pypdf.PdfReader(io.BytesIO(response.data))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "nl"  # tagged, in Dutch
+    assert reader.metadata.title.startswith("Dossier van Reiziger")
     assert len(reader.pages) > 1
     pages = [_without_page_furniture(page.extract_text()) for page in reader.pages]
     text = squash(" ".join(pages))

@@ -81,6 +81,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "admin.trainees": ("admin",),
     "admin.access_log_search": ("admin",),
     "admin.mail_status": ("admin",),
+    "install.offline": ("anonymous",),
 }
 # GET routes that are no page of their own, and why
 NOT_PAGES = {
@@ -92,6 +93,8 @@ NOT_PAGES = {
     "inbox.second_reader": "the second reader's findings, fetched by the page",
     "practice.second_reader": "the second reader's findings, fetched by the page",
     "auth.login_code": "checked on the way in, when staff log in (log_in_checked)",
+    "install.manifest": "the web app manifest (JSON; tests/test_install.py)",
+    "install.service_worker": "the service worker's script (tests/test_install.py)",
 }
 
 # Findings that count whatever axe's impact: the page's structure (a header, a menu, a

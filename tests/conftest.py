@@ -166,7 +166,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: Clock):
+def app_settings() -> dict:
+    """Settings a test module adds to the app's (override the fixture: another world...)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, clock: Clock, app_settings: dict):
     """The app on a fresh database, configured as in production (CSRF and two-factor on).
 
     No app context is pushed: each request gets its own, as under a real server.
@@ -177,6 +183,7 @@ def app(database_url: str, clock: Clock):
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": database_url,
             "CLOCK": clock,
+            **app_settings,
         }
     )
     app.test_client_class = Client

@@ -312,33 +312,26 @@ def test_dates_in_english_use_english_month_names(app, client, make_user, coach,
     assert "maandag" not in html and " om " not in html
 
 
+@pytest.mark.parametrize(
+    ("settings", "message", "saved_time"),
+    [  # 2 March 2026, 09:05 UTC
+        ({"locale": "en", "time_zone": "America/New_York"}, "Saved at {time}", "4:05\u202fAM"),
+        ({}, "Opgeslagen om {time}", "10:05"),  # Dutch and Amsterdam by default (UTC+1)
+    ],
+)
 def test_autosave_answers_with_the_time_in_the_writers_zone_and_language(
-    app, client, make_user, coach, clock
+    app, client, make_user, coach, clock, settings, message, saved_time
 ):
-    coachee = make_user("Traveller", coach=coach, locale="en", time_zone="America/New_York")
-    login(client, coachee)
+    """New York is UTC-5 in March; CLDR writes English times with a narrow space."""
+    login(client, make_user("Traveller", coach=coach, **settings))
     html = page(client, "/places/veilige-haven")
-    assert 'data-msg-saved="Saved at {time}"' in html
+    assert f'data-msg-saved="{message}"' in html
     url = re.search(r'data-save-url="([^"]+)"', html).group(1)
     question = app.extensions["journey.world"].place("veilige-haven").questions[0].id
-    clock.advance(minutes=5)  # 2 March 2026, 09:05 UTC
+    clock.advance(minutes=5)
     response = client.post(url.replace("FIELD", f"q-{question}"), json={"text": "x", "version": 0})
     assert response.status_code == 200
-    assert (
-        response.get_json()["saved_time"] == "4:05\u202fAM"
-    )  # New York: UTC-5 in March (CLDR: a narrow space)
-
-
-def test_autosave_time_in_dutch_by_default(app, client, make_user, coach, clock):
-    coachee = make_user("Reiziger", coach=coach)
-    login(client, coachee)
-    html = page(client, "/places/veilige-haven")
-    assert 'data-msg-saved="Opgeslagen om {time}"' in html
-    url = re.search(r'data-save-url="([^"]+)"', html).group(1)
-    question = app.extensions["journey.world"].place("veilige-haven").questions[0].id
-    clock.advance(minutes=5)  # 2 March 2026, 09:05 UTC
-    response = client.post(url.replace("FIELD", f"q-{question}"), json={"text": "x", "version": 0})
-    assert response.get_json()["saved_time"] == "10:05"  # Amsterdam: UTC+1 in March
+    assert response.get_json()["saved_time"] == saved_time
 
 
 # -- pages with more on them: feedback, history, practice answers and comments ---------

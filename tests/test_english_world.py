@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from journey import create_app, second_reader
+from journey import second_reader
 from journey.cli import cli
 from journey.config import PROJECT_ROOT
 from journey.extensions import db
@@ -14,7 +14,7 @@ from journey.models import Answer, Role, Visit
 from journey.samples import load_samples, sample_files
 from journey.worlds import load_world
 
-from .conftest import Client, login
+from .conftest import login
 
 EN = PROJECT_ROOT / "worlds" / "en"
 ENGLISH = {
@@ -26,22 +26,9 @@ STATIC = str(PROJECT_ROOT / "static")
 
 
 @pytest.fixture
-def app(database_url, clock):
-    """The app on the English world, otherwise as conftest's (CSRF and two-factor on)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "DATABASE_URL": database_url,
-            "CLOCK": clock,
-            **ENGLISH,
-        }
-    )
-    app.test_client_class = Client
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_settings() -> dict:
+    """conftest's app (CSRF and two-factor on) on the English world."""
+    return ENGLISH
 
 
 def test_the_app_starts_on_the_english_world_frames_and_samples(app):

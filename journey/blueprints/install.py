@@ -80,7 +80,7 @@ def service_worker() -> Any:
     script = render_template(
         "install/service-worker.js",
         cache_name=f"journey-{version}",
-        shell=json.dumps([*shell, offline]),
+        shell_urls=json.dumps([*shell, offline]),
         offline=json.dumps(offline),
         static_prefix=json.dumps(url_for("static", filename="")),
     )

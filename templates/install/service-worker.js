@@ -9,7 +9,7 @@
 "use strict";
 
 var CACHE = "{{ cache_name }}";
-var SHELL = {{ shell }};
+var SHELL = {{ shell_urls }};
 var OFFLINE = {{ offline }};
 var STATIC = {{ static_prefix }};
 

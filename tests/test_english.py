@@ -19,9 +19,28 @@ from babel.messages.pofile import read_po
 
 from journey import accounts, inbox, practice
 from journey.extensions import db
-from journey.models import Letter, PracticeAttempt, Role, User
+from journey.models import (
+    Answer,
+    FeedbackPart,
+    Letter,
+    PracticeAttempt,
+    PracticeComment,
+    PracticePart,
+    Role,
+    User,
+    Visit,
+)
 
 from .conftest import a_place_letter, login
+from .test_access_matrix import (  # noqa: F401  (cast: a fixture)
+    ACTORS,
+    EXPECTED,
+    cast,
+    request_of,
+    sign_in,
+    url_values,
+    walk_order,
+)
 
 CATALOGUE = (
     Path(__file__).resolve().parent.parent / "journey/translations/en/LC_MESSAGES/messages.po"
@@ -396,3 +415,57 @@ def test_the_worlds_dutch_texts_are_marked_as_dutch_on_english_pages(app, client
         db.session.get(User, coachee.id).locale = "nl"
         db.session.commit()
     assert 'lang="nl">' not in page(client, "/places/veilige-haven").replace('<html lang="nl">', "")
+
+
+# -- every page of the URL map, as every actor who may see it ----------------------------
+
+
+def written_texts() -> list[str]:
+    """What the cast's people wrote (Dutch, and not UI): every stored text, decrypted."""
+    columns = [
+        (Visit, Visit.note),
+        (Answer, Answer.text),
+        (Letter, Letter.body),
+        (Letter, Letter.note),
+        (FeedbackPart, FeedbackPart.text),
+        (PracticePart, PracticePart.text),
+        (PracticeComment, PracticeComment.passage),
+        (PracticeComment, PracticeComment.body),
+    ]
+    texts = {
+        normal(text) for _model, column in columns for text in db.session.scalars(db.select(column))
+    }
+    return sorted((text for text in texts if text), key=len, reverse=True)
+
+
+@pytest.mark.parametrize("actor", [a for a in ACTORS if a != "anonymous"] + ["anonymous"])
+def test_every_page_of_the_url_map_in_english(app, client, cast, content, actor):  # noqa: F811
+    """Every GET page the access matrix lets this actor see (200, HTML), in English: a new
+    page is checked as soon as it has its row there."""
+    with app.app_context():
+        for user in db.session.scalars(db.select(User)):
+            user.locale = "en"
+        db.session.commit()
+        written = written_texts()
+        names = tuple(u.pseudonym for u in db.session.scalars(db.select(User)))
+    headers = {}
+    if actor == "anonymous":
+        headers = {"Accept-Language": "en"}
+    else:
+        sign_in(client, cast.users[actor])
+    problems, seen = [], 0
+    for rule in walk_order(app):
+        if "GET" not in rule.methods or EXPECTED[rule.endpoint][actor] != 200:
+            continue
+        _method, url = request_of(app, rule, url_values(rule, cast, {}))
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        if response.mimetype != "text/html":
+            continue
+        seen += 1
+        html = response.get_data(as_text=True)
+        if html.lstrip().lower().startswith("<!doctype"):  # a page, not a piece of one
+            assert '<html lang="en">' in html, url
+        problems += [f"{url}: {found}" for found in dutch_in(html, [*written, *content], names)]
+    assert seen, f"{actor} saw no page"
+    assert not problems, "Dutch left on English pages:\n" + "\n".join(problems)

@@ -94,10 +94,11 @@ def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> N
         coach = answered.coach
         if coach is not None:
             feedback = inbox.feedback_draft(answered, coach, frame, now - timedelta(days=2))
-            texts = {f"s-{section.id}": "" for section in frame.sections}
-            for number, section in enumerate(frame.sections):
-                last = number == len(frame.sections) - 1
-                texts[f"s-{section.id}"] = FEEDBACK[-1] if last else FEEDBACK[number % 3]
+            last = len(frame.sections) - 1  # the closing section gets the closing words
+            texts = {
+                f"s-{section.id}": FEEDBACK[-1] if number == last else FEEDBACK[number % 3]
+                for number, section in enumerate(frame.sections)
+            }
             inbox.send_feedback(feedback, texts, frame, now - timedelta(days=2))
         _send(reiziger, places[1], now - timedelta(hours=5), 7, promise_hours)
     if zoeker is not None and not _has_written(zoeker):

@@ -75,7 +75,7 @@ def quiet_end(moment: datetime, where: ZoneInfo, start: time, end: time) -> date
     if start == end:
         return None
     local = to_local(moment, where)
-    now = local.time().replace(tzinfo=None)
+    now = local.time()  # the wall-clock time, without its zone
     if start < end:
         inside, end_day = start <= now < end, local.date()
     elif now >= start:

@@ -7,11 +7,20 @@ shared pool) with a *due time*.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -92,6 +101,13 @@ class User(UserMixin, db.Model):
     # The language of the user's pages ("nl", "en"; None: the browser's, else the
     # organisation's JOURNEY_DEFAULT_LOCALE).
     locale: Mapped[str | None] = mapped_column(String(8))
+    # A coachee's goal for the trajectory, in their own words (None while they have none);
+    # each letter may then say how far they are on their way to it (Letter.progress).
+    goal: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
+    goal_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when the coachee shares their book with their coach (None: the book is theirs
+    # alone; the coach gets 404).
+    book_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # A trainee's supervisor: who reviews their practice answers.
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -176,6 +192,7 @@ class Answer(db.Model):
 class LetterKind(StrEnum):
     PLACE = "place"  # the answers of one visit
     FREE = "free"  # a free letter, not tied to a place ("mailcoaching")
+    HARVEST = "harvest"  # the coach's closing letter: sending it closes the trajectory
 
 
 class Letter(db.Model):
@@ -215,6 +232,8 @@ class Letter(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     mood: Mapped[int | None] = mapped_column()
+    # How far the coachee is on their way to their goal, 0 to 10 (None: not said).
+    progress: Mapped[int | None] = mapped_column()
     note: Mapped[str] = mapped_column(EncryptedText, default="")
 
     coachee: Mapped[User] = relationship(foreign_keys=[coachee_id])
@@ -483,3 +502,96 @@ class LetterEvent(db.Model):
 
     letter: Mapped[Letter] = relationship()
     coach: Mapped[User | None] = relationship()
+
+
+class LibraryRead(db.Model):
+    """That a coachee read a text of the library (``worlds/library``): first and last time."""
+
+    __tablename__ = "library_reads"
+    __table_args__ = (UniqueConstraint("coachee_id", "text_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    text_id: Mapped[str] = mapped_column(String(64))
+    first_read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProposalKind(StrEnum):
+    PLACE = "place"  # go to a place (place_id)
+    QUESTION = "question"  # answer one question of a place (place_id, question_id)
+    TEXT = "text"  # read a text of the library (text_id)
+
+
+class Proposal(db.Model):
+    """A next step a coach proposes to a coachee: a choice, never a lock.
+
+    Done (``done_at``) when the coachee writes at the place (to the question) or reads
+    the text after it was proposed. ``due_on`` is an optional date in the coachee's own
+    calendar; reminders look for open proposals by it."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        Index("ix_proposals_coachee_open", "coachee_id", "done_at", "due_on"),
+        Index("ix_proposals_open_due", "done_at", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The letter whose feedback it came with (None: proposed on its own).
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    place_id: Mapped[str | None] = mapped_column(String(64))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    text_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(EncryptedText, default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    coachee: Mapped[User] = relationship(foreign_keys=[coachee_id])
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+
+
+class BookChapter(db.Model):
+    """A chapter of a coachee's own book: a title and a short text of their own, in the
+    order they chose (``position``)."""
+
+    __tablename__ = "book_chapters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(EncryptedText, default="")
+    text: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    passages: Mapped[list[BookPassage]] = relationship(
+        back_populates="chapter", order_by="BookPassage.position"
+    )
+
+
+class BookPassage(db.Model):
+    """A passage the coachee marked in their dossier (their own words or their coach's),
+    copied into their book: in a chapter, or gathered (``chapter_id`` None) until placed."""
+
+    __tablename__ = "book_passages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    chapter_id: Mapped[int | None] = mapped_column(ForeignKey("book_chapters.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Where it was marked: "answer", "letter" (a free letter's body), "feedback" (a part of
+    # the coach's feedback), with that row's id; kept as text, so the passage outlives it.
+    source: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column()
+    author_name: Mapped[str] = mapped_column(String(40))  # who wrote it (pseudonym)
+    by_coach: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(EncryptedText, default="")
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    chapter: Mapped[BookChapter | None] = relationship(back_populates="passages")

@@ -20,6 +20,8 @@ from journey.crypto import EncryptedText, EncryptionKeyError, Keyring, Undecrypt
 from journey.extensions import db
 from journey.models import (
     Answer,
+    BookChapter,
+    BookPassage,
     Feedback,
     FeedbackPart,
     Letter,
@@ -27,6 +29,7 @@ from journey.models import (
     PracticeAttempt,
     PracticeComment,
     PracticePart,
+    Proposal,
     User,
     Visit,
     render_migration_item,
@@ -117,7 +120,32 @@ def write_every_kind_of_text(app, coachee, coach, now, text: str) -> None:
             attempt=attempt, passage=f"passage {text}", body=f"opmerking {text}", created_at=now
         )
         coach.totp_secret = f"GEHEIM{text}"
+        coachee.goal = f"doel {text}"
+        proposal = Proposal(
+            coachee=coachee,
+            coach=coach,
+            kind="place",
+            place_id="veilige-haven",
+            reason=f"reden {text}",
+            created_at=now,
+        )
+        chapter = BookChapter(
+            coachee_id=coachee.id,
+            title=f"hoofdstuk {text}",
+            text=f"inleiding {text}",
+            created_at=now,
+            updated_at=now,
+        )
+        passage = BookPassage(
+            coachee_id=coachee.id,
+            chapter=chapter,
+            source="answer",
+            author_name="x",
+            text=f"passage {text}",
+            marked_at=now,
+        )
         db.session.add_all([visit, answer, letter, feedback, part, attempt, practice, comment])
+        db.session.add_all([proposal, chapter, passage])
         db.session.commit()
 
 
@@ -250,7 +278,8 @@ def test_rotate_key_rewrites_every_value_with_the_first_key(
     for number in range(3):
         write_every_kind_of_text(app, coachee, coach, clock(), f"tekst {number}")
     under_old = sum(1 for values in raw(app).values() for value in values if value is not None)
-    assert under_old >= 3 * (len(COLUMNS) - 1)  # every column, the secret in one row
+    # every column, the two-factor secret and the goal each in one row (they live on users)
+    assert under_old >= 3 * (len(COLUMNS) - 2)
 
     use_keys(app, new, old)
     with app.app_context():

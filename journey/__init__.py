@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .blueprints import (
         admin,
         auth,
+        book,
         dossier,
         health,
         inbox,
@@ -82,7 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     static_files.init_app(app)
-    blueprints = (auth, journey, inbox, dossier, practice, privacy, admin, notices)
+    blueprints = (auth, journey, inbox, dossier, book, practice, privacy, admin, notices)
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)

@@ -409,7 +409,8 @@ def renew_invitation_code(coach: User) -> str:
 
 
 def assign_coach(coachee: User, coach: User | None) -> None:
-    """Send the coachee's new letters to ``coach`` (None: the shared pool).
+    """Send the coachee's new letters to ``coach`` (None: the shared pool). A book the
+    coachee shared with their former coach is theirs alone again.
 
     Letters already sent stay with the coach who has them. Raises ValueError when
     ``coachee`` is not a coachee or ``coach`` not a coach.
@@ -418,6 +419,8 @@ def assign_coach(coachee: User, coach: User | None) -> None:
         raise ValueError("only coachees have a coach")
     if coach is not None and not coach.has_role(Role.COACH):
         raise ValueError("a coachee's coach must be a coach")
+    if coachee.coach_id != (coach.id if coach else None):
+        coachee.book_shared_at = None  # the book was shared with the coach before
     coachee.coach = coach
     db.session.flush()
 

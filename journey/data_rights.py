@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from . import access_log, notices
+from . import book as books
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
 from .frames import FrameSet
@@ -60,10 +61,12 @@ def archive(
     world: World,
     frames: FrameSet,
     readable: Callable[[Dossier], tuple[str, bytes]],
+    readable_book: Callable[[books.Book], tuple[str, bytes]] | None = None,
 ) -> bytes:
     """A zip with everything of the coachee: the dossier readable (``readable`` gives a
-    file name and its bytes, e.g. a PDF) and as Markdown and JSON, their unsent
-    drafts and their account, as JSON."""
+    file name and its bytes, e.g. a PDF) and as Markdown and JSON, their book as JSON
+    (and readable, from ``readable_book``: e.g. an EPUB), their unsent drafts and their
+    account, as JSON."""
     dossier = build_dossier(coachee, world, frames, as_letter=True)  # the coachee reads it
     name, content = readable(dossier)
     buffer = io.BytesIO()
@@ -71,6 +74,10 @@ def archive(
         archive_file.writestr(name, content)
         archive_file.writestr("dossier.md", to_markdown(dossier))
         archive_file.writestr("dossier.json", to_json(dossier))
+        book = books.build_book(coachee)
+        archive_file.writestr("boek.json", books.to_json(book))
+        if readable_book is not None:
+            archive_file.writestr(*readable_book(book))
         archive_file.writestr("concepten.json", _json(drafts_of(coachee)))
         archive_file.writestr("account.json", _json(account_of(coachee)))
     return buffer.getvalue()
@@ -82,11 +89,13 @@ def _json(data: dict) -> str:
 
 def erase(coachee: User, now: datetime) -> None:
     """Erase the coachee's account and every text of theirs: answers, drafts, notes,
-    letters both ways, feedback. The access log keeps only that an erasure happened."""
+    letters both ways, feedback, their book. The access log keeps only that an erasure
+    happened."""
     letter_ids = select(Letter.id).where(Letter.coachee_id == coachee.id)
     feedback_ids = select(Feedback.id).where(Feedback.letter_id.in_(letter_ids))
     visit_ids = select(Visit.id).where(Visit.coachee_id == coachee.id)
     notices.forget(coachee, letter_ids)  # theirs, and their coaches' about their letters
+    books.erase(coachee)
     db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))
     db.session.execute(delete(Feedback).where(Feedback.id.in_(feedback_ids)))
     db.session.execute(delete(LetterEvent).where(LetterEvent.letter_id.in_(letter_ids)))

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import access, access_log, database
+from .. import access, access_log, book, database
 from .. import dossier as domain
 from ..dossier import Dossier, build_dossier, export_name, to_json, to_markdown
 from ..extensions import db
@@ -85,6 +85,8 @@ def _page(coachee: User):
         own=own,
         coachee_id=coachee.id,
         can_close=can_close,
+        can_mark=own,  # the coachee keeps passages in their book (journey/book.py)
+        book_shared=not own and book.shared_with(coachee, current_user),
         exports={fmt: _export_url(coachee, own, fmt) for fmt in MEDIA_TYPES},
     )
 

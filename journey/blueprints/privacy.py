@@ -18,6 +18,7 @@ from ..logs import security_event
 from ..models import Role
 from ..throttles import export_throttle, login_throttle, one_export_at_a_time
 from ..web import frames, local_today, now, page_arg, role_required, world
+from .book import epub_of
 from .dossier import pdf_of
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -54,7 +55,10 @@ def archive():
     def readable(dossier):
         return "dossier.pdf", pdf_of(dossier)
 
-    content = data_rights.archive(current_user, world(), frames(), readable)
+    def readable_book(book):
+        return "boek.epub", epub_of(book)
+
+    content = data_rights.archive(current_user, world(), frames(), readable, readable_book)
     response = Response(content, content_type="application/zip")
     day = local_today().isoformat()
     name = f"journey-{slug(current_user.pseudonym)}-{day}.zip"

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from journey import free_letters, inbox, practice, visits
+from journey import book, free_letters, inbox, practice, visits
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 from journey.notices import unsubscribe_token
@@ -113,6 +113,19 @@ EXPECTED: dict[str, dict[str, int]] = {
     "dossier.export_own": row(coachees=200),
     "dossier.show": row(coachee_a=200, coach_a=200),
     "dossier.export": row(coachee_a=200, coach_a=200),
+    # the coachee's own book; their coach reads it while they share it (A does, B not)
+    "book.index": row(coachees=200),
+    "book.mark": row(),  # an empty form names no text of the dossier to keep words of
+    "book.add_chapter": row(coachees=422),  # an empty form: the title is missing
+    "book.edit_chapter": row(coachee_a=200),
+    "book.move_chapter": row(coachee_a=302),
+    "book.delete_chapter": row(coachee_a=302),
+    "book.place_passage": row(coachee_a=302),  # an empty form: back among the gathered
+    "book.move_passage": row(coachee_a=302),
+    "book.remove_passage": row(coachee_a=302),
+    "book.sharing": row(coachees=302),  # an empty form: not shared
+    "book.export": row(coachees=200),
+    "book.coachee_book": row(coach_a=200),
     # administration
     "admin.index": row(admin=200),
     "admin.new_staff": row(admin=200),
@@ -195,6 +208,14 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("practice.save_part", {"number": "t.attempt.number"}, row(trainee=409, anonymous=NO_SESSION)),
     ("practice.save_part", {"number": "t.far"}, row(anonymous=NO_SESSION)),
     ("inbox.second_reader", {"letter_id": "pool.letter"}, row()),  # nobody holds it yet
+    # a book is its owner's; the coach reads it only while it is shared (B's is not)
+    ("book.edit_chapter", {"chapter_id": "b.chapter"}, row(coachee_b=200)),
+    ("book.move_passage", {"passage_id": "b.passage"}, row(coachee_b=302)),
+    ("book.coachee_book", {"coachee_id": "b.coachee"}, row()),
+    ("book.coachee_book", {"coachee_id": "pool.coachee"}, row()),
+    ("book.coachee_book", {"coachee_id": "missing"}, row()),
+    ("book.edit_chapter", {"chapter_id": "missing"}, row()),
+    ("book.export", {"fmt": "fmt.docx"}, row()),
     # a spoilt unsubscribe link is refused alike for everyone
     ("notices.unsubscribe", {"token": "spoilt.token"}, row(400, anonymous=400)),
 ]
@@ -215,6 +236,8 @@ PARAMS = {
     "number": "t.next",
     "token": "a.unsubscribe",
     "attempt_id": "t.attempt",
+    "chapter_id": "a.chapter",
+    "passage_id": "a.passage",
 }
 PARAMS_FOR = {
     "practice.sample": {"sample_id": "t.draft_sample"},
@@ -229,7 +252,12 @@ JSON_BODY = {
     "practice.save_part",
     "auth.keep_alive",
 }
-LAST = ("inbox.close_trajectory", "auth.logout")  # they change what comes after them
+LAST = (
+    "book.remove_passage",
+    "book.delete_chapter",
+    "inbox.close_trajectory",
+    "auth.logout",
+)  # they change what comes after them
 SKIPPED = {"static"}
 
 
@@ -251,7 +279,8 @@ def sign_in(client, user: Actor) -> None:
 
 def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dict[str, object]:
     """One coachee's things: a sent place letter with sent feedback, a waiting free letter,
-    a free-letter draft, a draft visit with an answer, a coach's letter; the coach's absence.
+    a free-letter draft, a draft visit with an answer, a coach's letter, a book with a
+    chapter and a passage (shared by coachee A); the coach's absence.
     Runs in the caller's app context."""
     place, draft_place = world.place(PLACE), world.place(DRAFT_PLACE)
     sent_visit = visits.visit_place(coachee, PLACE, clock())
@@ -270,6 +299,12 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
     coach_letter = free_letters.write_to_coachee(coach, coachee, "Hoe gaat het nu?", clock())
     later = clock() + timedelta(days=30)
     absence = inbox.add_absence(coach, later, later + timedelta(days=1), None)
+    source = book.find_source(coachee, "answer", letter.id, place.questions[0].id)
+    passage = book.mark(coachee, source, "Bij de zee", clock())
+    chapter = book.add_chapter(coachee, "Thuis", clock())
+    book.place_passage(coachee, passage, chapter)
+    if side == "a":
+        book.share(coachee, clock())
     db.session.flush()
     return {
         f"{side}.coachee": coachee.id,
@@ -285,6 +320,8 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
         f"{side}.visit.field": f"q-{draft_place.questions[0].id}",
         f"{side}.coach_letter": coach_letter.id,
         f"{side}.absence": absence.id,
+        f"{side}.chapter": chapter.id,
+        f"{side}.passage": passage.id,
     }
 
 

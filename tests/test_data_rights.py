@@ -102,7 +102,15 @@ def test_the_archive_holds_all_the_coachees_data(client, cast):
     assert "attachment" in response.headers["Content-Disposition"]
     files = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(files.namelist())
-    assert names == {"dossier.pdf", "dossier.md", "dossier.json", "concepten.json", "account.json"}
+    assert names == {
+        "dossier.pdf",
+        "dossier.md",
+        "dossier.json",
+        "boek.json",
+        "boek.epub",
+        "concepten.json",
+        "account.json",
+    }
     markdown = files.read("dossier.md").decode()
     drafts = json.loads(files.read("concepten.json"))
     account = json.loads(files.read("account.json"))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from journey import access_log, free_letters, inbox, practice, visits
+from journey import access_log, book, free_letters, inbox, practice, visits
 from journey.extensions import db
 from journey.models import Letter, PracticeAttempt, Role, User
 
@@ -50,7 +50,8 @@ def people(make_user) -> People:
 def grow_history(app, clock, people: People, count: int) -> None:
     """Add ``count`` of everything: place letters answered by the coach, free letters
     waiting, letters of other coachees waiting, the coach's own letters, dossier reads,
-    and practice attempts submitted and commented on."""
+    chapters and passages of the coachee's (shared) book, and practice attempts
+    submitted and commented on."""
     world = app.extensions["journey.world"]
     frame = app.extensions["journey.frames"].default
     sample = app.extensions["journey.samples"].samples[0]
@@ -75,6 +76,16 @@ def grow_history(app, clock, people: People, count: int) -> None:
                 place_visit = visits.visit_place(other_user, place.id, clock())
                 visits.send_letter(place_visit, texts, 3, "", clock(), 48)
             free_letters.write_to_coachee(coach, coachee, f"Een brief van je coach {n}.", clock())
+            chapter = book.add_chapter(coachee, f"Hoofdstuk {n}", clock())
+            for kind, key in (
+                ("answer", place.questions[0].id),
+                ("feedback", f"s-{frame.sections[0].id}"),
+            ):
+                source = book.find_source(coachee, kind, letter.id, key)
+                passage = book.mark(coachee, source, source.text.split()[0], clock())
+                if n % 2:
+                    book.place_passage(coachee, passage, chapter)
+            book.share(coachee, clock())
             access_log.record(coach, coachee, "dossier", clock())
             attempt = practice.start_attempt(trainee, sample, frame, clock())
             practice.submit(attempt, sections, [], clock())
@@ -111,6 +122,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/letters/{letter_id}",
             "/letters/new",
             "/dossier",
+            "/book",
             "/privacy/",
             "/account",
             "/notices/",
@@ -124,6 +136,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/inbox/letters/{letter_id}",
             f"/inbox/letters/{waiting_id}",
             f"/dossier/{coachee}",
+            f"/inbox/coachees/{coachee}/book",
             "/inbox/settings",
             "/notices/",
         ],

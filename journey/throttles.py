@@ -6,7 +6,7 @@ worker would count on its own. Limits come from the configuration:
 
 - ``LOGIN_RATE_LIMIT``: password and code attempts together, per address;
 - ``REGISTER_RATE_LIMIT``: new accounts, per address;
-- ``EXPORT_RATE_LIMIT``: dossier exports and data archives, per person; and one
+- ``EXPORT_RATE_LIMIT``: dossier and book exports and data archives, per person; and one
   person's exports run one at a time, so that nobody can tie up every worker.
 """
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from journey import free_letters, inbox, notices, practice, visits
+from journey import book, free_letters, inbox, notices, practice, visits
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 
@@ -74,6 +74,12 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
         )
         attempt = practice.start_attempt(db.session.get(User, trainee.id), sample, frame, clock())
         practice.submit(attempt, {f"s-{frame.sections[0].id}": "Mooi."}, [], clock())
+        question = world.place(PLACE).questions[0].id
+        passage = book.mark(
+            user, book.find_source(user, "answer", letter_id, question), "zee", clock()
+        )
+        chapter = book.add_chapter(user, "Thuis", clock())
+        book.share(user, clock())
         db.session.flush()
         values = {
             "visit_id": visit.id,
@@ -85,6 +91,8 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
             "absence_id": absence.id,
             "attempt_id": attempt.id,
             "sample_id": sample.id,
+            "chapter_id": chapter.id,
+            "passage_id": passage.id,
             "number": 2,
             "key": f"s-{frame.sections[0].id}",
             "field": f"q-{world.places[1].questions[0].id}",

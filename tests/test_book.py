@@ -35,6 +35,7 @@ class Story:
     question_id: str
     section_key: str
     coach_letter_id: int
+    own_letter_id: int
 
 
 @pytest.fixture
@@ -49,14 +50,18 @@ def story(app, make_user, coach, clock, frame, world) -> Story:
         coach_user = db.session.get(User, coach.id)
         feedback = inbox.feedback_draft(letter, coach_user, frame, clock())
         texts = {f"s-{s.id}": f"{SECTION} ({s.id})" for s in frame.sections}
+        texts[f"c-{letter.visit.answers[0].question_id}"] = "Wat een rake zin is dit."
         inbox.send_feedback(feedback, texts, frame, clock())
+        own_letter = free_letters.draft(letter.coachee, clock())
+        free_letters.send(own_letter, "Vandaag liep ik langs het water.", None, "", clock(), 48)
         coach_letter = free_letters.write_to_coachee(
             coach_user, letter.coachee, "Denk aan de zee als je moe bent.", clock()
         )
         db.session.commit()
-        coach_letter_id = coach_letter.id
+        coach_letter_id, own_letter_id = coach_letter.id, own_letter.id
     question = world.place("veilige-haven").questions[0].id
-    return Story(coach, coachee, letter_id, question, f"s-{frame.sections[0].id}", coach_letter_id)
+    section = f"s-{frame.sections[0].id}"
+    return Story(coach, coachee, letter_id, question, section, coach_letter_id, own_letter_id)
 
 
 def login(client, actor: Actor) -> None:
@@ -92,10 +97,11 @@ def add_chapter(client, title: str):
 # Marking passages
 
 
-def test_the_coachee_marks_their_own_words_and_the_coachs(app, client, story, clock):
+def test_the_coachee_marks_their_own_words_and_the_coachs(app, client, story, clock, frame):
     login(client, story.coachee)
     dossier = client.get("/dossier").get_data(as_text=True)
-    assert dossier.count("Bewaar in mijn boek") >= 3  # answer, feedback, coach's letter
+    # the answer, the comment beside it, the feedback, the coachee's and the coach's letters
+    assert dossier.count('class="mark-form"') == 4 + len(frame.sections)
     assert 'action="/book/passages"' in dossier and "js/book.js" in dossier
 
     own = mark(client, story, "answer", "voel ik me thuis.   De golven")  # loosely spaced
@@ -104,14 +110,20 @@ def test_the_coachee_marks_their_own_words_and_the_coachs(app, client, story, cl
     assert coachs.status_code == 302
     letter = mark(client, story, "letter", "Denk aan de zee", letter=story.coach_letter_id)
     assert letter.status_code == 302
+    comment = mark(client, story, "feedback", "rake zin", key=f"c-{story.question_id}")
+    assert comment.status_code == 302
+    own_letter = mark(client, story, "letter", "langs het water", letter=story.own_letter_id)
+    assert own_letter.status_code == 302
 
     passages = rows(app, BookPassage)
-    assert [p.source for p in passages] == ["answer", "feedback", "letter"]
+    assert [p.source for p in passages] == ["answer", "feedback", "letter", "feedback", "letter"]
     # kept as it stands in the source, its line break too
     assert passages[0].text == "voel ik me thuis.\nDe golven"
     assert (passages[0].author_name, passages[0].by_coach) == ("Reiziger", False)
     assert (passages[1].author_name, passages[1].by_coach) == ("Coach Anna", True)
     assert passages[2].by_coach and passages[2].author_name == "Coach Anna"
+    assert passages[3].by_coach and passages[3].text == "rake zin"
+    assert (passages[4].author_name, passages[4].by_coach) == ("Reiziger", False)
     assert all(p.chapter_id is None and p.marked_at == clock() for p in passages)
     page = client.get("/book").get_data(as_text=True)
     assert "Verzameld" in page and "Je ziet scherp wat je nodig hebt." in page

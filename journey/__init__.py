@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config, crypto, database, logs, static_files
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .frames import load_frames
+from .library import folder_of, load_library
 from .models import render_migration_item
 from .samples import load_samples, sample_files
 from .worlds import load_world
@@ -47,6 +48,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["journey.world"] = load_world(app.config["WORLD"], static_dir=app.static_folder)
     app.extensions["journey.frames"] = load_frames(app.config["FRAMES"])
+    app.extensions["journey.library"] = load_library(
+        app.config["LIBRARY"] or folder_of(app.config["WORLD"]), app.extensions["journey.world"]
+    )
     app.extensions["journey.samples"] = load_samples(
         sample_files(app.config["SAMPLES"]), app.extensions["journey.frames"].default
     )
@@ -76,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         inbox,
         install,
         journey,
+        library,
         notices,
         practice,
         privacy,
@@ -83,7 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     static_files.init_app(app)
-    blueprints = (auth, journey, inbox, dossier, book, practice, privacy, admin, notices)
+    blueprints = (auth, journey, library, inbox, dossier, book, practice, privacy, admin, notices)
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)

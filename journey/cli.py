@@ -6,12 +6,13 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from . import config, create_app
+from . import config, create_app, library
 from .crypto import EncryptionKeyError
 from .datafiles import check_data_files
 from .extensions import db
@@ -40,21 +41,29 @@ cli = FlaskGroup(create_app=_create_app, help="Journey: written e-coaching.")
 @cli.command("check-world")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 def check_world(paths: tuple[str, ...]) -> None:
-    """Check world, frames and sample files (default: the configured ones) and report every
-    problem. Sample exemplars are checked against the configured default frame; a sample
-    named on the command line is checked against the frames.yaml of its own world folder
-    (the folder above its samples/ folder) when there is one."""
+    """Check world, frames, sample and library files (default: the configured ones) and
+    report every problem. Sample exemplars are checked against the configured default
+    frame; a sample named on the command line is checked against the frames.yaml of its
+    own world folder (the folder above its samples/ folder) when there is one; library
+    texts (*.md) against the places.yaml above their folder."""
     frames_path = os.environ.get("JOURNEY_FRAMES", config.Defaults.FRAMES)
     samples_folder = os.environ.get("JOURNEY_SAMPLES", config.Defaults.SAMPLES)
     world_path = os.environ.get("JOURNEY_WORLD", config.Defaults.WORLD)
-    targets = paths or (world_path, frames_path, *map(str, sample_files(samples_folder)))
+    library_folder = os.environ.get("JOURNEY_LIBRARY") or library.folder_of(world_path)
+    texts = sorted(Path(library_folder).glob("*.md"))
+    targets = paths or (
+        world_path,
+        frames_path,
+        *map(str, sample_files(samples_folder)),
+        *map(str, texts),
+    )
     try:
         frame = load_frames(frames_path).default
     except DataFileError:
         frame = None  # its problems are reported when it is checked itself
     static_dir = str(config.PROJECT_ROOT / "static")
     problems = check_data_files(
-        targets, static_dir=static_dir, frame=frame, frames_beside=bool(paths)
+        targets, static_dir=static_dir, frame=frame, frames_beside=bool(paths), world=world_path
     )
     for problem in problems:
         click.echo(str(problem), err=True)

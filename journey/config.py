@@ -39,6 +39,8 @@ class Defaults:
     WORLD = str(PROJECT_ROOT / "worlds" / "places.yaml")
     FRAMES = str(PROJECT_ROOT / "worlds" / "frames.yaml")
     SAMPLES = str(PROJECT_ROOT / "worlds" / "samples")  # a folder of sample journeys (*.yaml)
+    # The library of texts to read (*.md); None: the folder library/ beside the world file.
+    LIBRARY: str | None = None
     DEFAULT_PROMISE_HOURS = 48
     MAX_ANSWER_LENGTH = 20_000
     MAX_NOTE_LENGTH = 4_000

@@ -13,12 +13,21 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from . import access_log, notices
+from . import access_log, library, notices
 from . import book as books
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
 from .frames import FrameSet
-from .models import Answer, Feedback, FeedbackPart, Letter, LetterEvent, User, Visit
+from .models import (
+    Answer,
+    Feedback,
+    FeedbackPart,
+    Letter,
+    LetterEvent,
+    LibraryRead,
+    User,
+    Visit,
+)
 from .worlds import World
 
 
@@ -53,6 +62,14 @@ def account_of(coachee: User) -> dict:
         "created_at": coachee.created_at.isoformat(),
         "coach": coachee.coach.pseudonym if coachee.coach else None,
         "closed_at": coachee.closed_at.isoformat() if coachee.closed_at else None,
+        "library_reads": [
+            {
+                "text": read.text_id,
+                "first_read_at": read.first_read_at.isoformat(),
+                "last_read_at": read.last_read_at.isoformat(),
+            }
+            for read in sorted(library.reads_of(coachee).values(), key=lambda r: r.first_read_at)
+        ],
     }
 
 
@@ -102,6 +119,7 @@ def erase(coachee: User, now: datetime) -> None:
     db.session.execute(delete(Letter).where(Letter.coachee_id == coachee.id))
     db.session.execute(delete(Answer).where(Answer.visit_id.in_(visit_ids)))
     db.session.execute(delete(Visit).where(Visit.coachee_id == coachee.id))
+    db.session.execute(delete(LibraryRead).where(LibraryRead.coachee_id == coachee.id))
     access_log.record_erasure(coachee, now)
     db.session.delete(coachee)
     db.session.flush()

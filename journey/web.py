@@ -37,6 +37,7 @@ from .drafts import StaleDraft
 from .extensions import db, login_manager
 from .figures import duration
 from .frames import FrameSet
+from .library import Library
 from .models import Role, User
 from .paging import count_label
 from .practice import CHECK_TITLES
@@ -55,6 +56,10 @@ def now() -> datetime:
 
 def world() -> World:
     return current_app.extensions["journey.world"]
+
+
+def library() -> Library:
+    return current_app.extensions["journey.library"]
 
 
 def frames() -> FrameSet:

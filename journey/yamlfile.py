@@ -78,22 +78,35 @@ def read_yaml(path: str | os.PathLike[str]) -> Document:
     Raises DataFileError when the file cannot be read, is not UTF-8, is empty,
     is not valid YAML, or repeats a key within one mapping.
     """
+    return parse_yaml(read_text(path), display_name(path))
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The UTF-8 text of the file at ``path`` (without a byte order mark); DataFileError
+    naming the line of the first byte that is not UTF-8, or why it cannot be read."""
     name = display_name(path)
-
-    def fail(line: int, message: str) -> DataFileError:
-        return DataFileError([Problem(name, line, message)])
-
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise fail(1, f"cannot be read: {exc.strerror or exc}") from exc
+        raise DataFileError([Problem(name, 1, f"cannot be read: {exc.strerror or exc}")]) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start : exc.start + 1].hex()
-        raise fail(line, f"the file is not UTF-8 text (byte 0x{byte}); save it as UTF-8") from exc
-    text = text.removeprefix("\ufeff")
+        message = f"the file is not UTF-8 text (byte 0x{byte}); save it as UTF-8"
+        raise DataFileError([Problem(name, line, message)]) from exc
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str, name: str, first_line: int = 1) -> Document:
+    """Parse ``text`` (a file's contents, or a part of it that starts on ``first_line``)
+    with ``yaml.safe_load`` and index the lines of its nodes; DataFileError as read_yaml."""
+    offset = first_line - 1
+
+    def fail(line: int, message: str) -> DataFileError:
+        return DataFileError([Problem(name, line + offset, message)])
+
     if not text.strip():
         raise fail(1, "the file is empty")
     try:
@@ -112,19 +125,21 @@ def read_yaml(path: str | os.PathLike[str]) -> Document:
         raise fail(1, "the file is empty (it holds only comments)")
     document = Document(name, data)
     duplicates: list[Problem] = []
-    _index(root, (), document, duplicates)
+    _index(root, (), document, duplicates, offset)
     if duplicates:
         raise DataFileError(duplicates)
     return document
 
 
-def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]) -> None:
-    doc.value_lines.setdefault(path, node.start_mark.line + 1)
+def _index(
+    node: yaml.Node, path: Path_, doc: Document, problems: list[Problem], offset: int = 0
+) -> None:
+    doc.value_lines.setdefault(path, node.start_mark.line + 1 + offset)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            line = key_node.start_mark.line + 1
+            line = key_node.start_mark.line + 1 + offset
             if key == "<<":
                 continue
             if key in seen:
@@ -133,10 +148,10 @@ def _index(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem])
                 continue
             seen[key] = line
             doc.key_lines[(*path, key)] = line
-            _index(value_node, (*path, key), doc, problems)
+            _index(value_node, (*path, key), doc, problems, offset)
     elif isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
-            _index(item, (*path, position), doc, problems)
+            _index(item, (*path, position), doc, problems, offset)
 
 
 def subject_for(raw: Any, noun: str, number: int) -> str:

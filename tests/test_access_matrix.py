@@ -78,6 +78,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     # the coachee's journey
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A
+    # the library: texts of the world, for everyone signed in (a coachee's read is noted)
+    "library.index": row(200),
+    "library.text": row(200),
     "journey.submit": row(coachee_a=302),  # A's draft visit, saved
     "journey.save_draft": row(coachee_a=200, anonymous=NO_SESSION),
     "journey.letters_list": row(coachees=200),
@@ -191,6 +194,7 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("inbox.letter", {"letter_id": "missing"}, row()),
     ("dossier.show", {"coachee_id": "missing"}, row()),
     ("journey.place", {"place_id": "missing.place"}, row()),
+    ("library.text", {"text_id": "missing.place"}, row()),
     ("dossier.export_own", {"fmt": "fmt.docx"}, row()),
     # staff have no dossier, and only coachees have a coach
     ("dossier.show", {"coachee_id": "coach_a"}, row()),
@@ -237,6 +241,7 @@ PARAMS = {
     "token": "a.unsubscribe",
     "attempt_id": "t.attempt",
     "chapter_id": "a.chapter",
+    "text_id": "text",
     "passage_id": "a.passage",
 }
 PARAMS_FOR = {
@@ -346,6 +351,7 @@ def cast(app, make_user, clock) -> Cast:
     values: dict[str, object] = {name: user.id for name, user in users.items()}
     values |= {"missing": 999_999, "missing.place": "nergens", "fmt.json": "json"}
     values |= {"fmt.docx": "docx", "spoilt.token": "abc"}
+    values["text"] = app.extensions["journey.library"].texts[0].id
     kind = NoticeKind.FEEDBACK_ARRIVED  # A's unsubscribe link from a feedback mail
     values["a.unsubscribe"] = unsubscribe_token(
         app.config["SECRET_KEY"], users["coachee_a"].id, kind

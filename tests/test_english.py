@@ -10,6 +10,7 @@ Dutch) are left out of the page text first.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -99,6 +100,9 @@ class Texts(HTMLParser):
             self.texts.append(data)
 
 
+TAG = re.compile(r"<[^>]+>")
+
+
 def strings_of(value) -> list[str]:
     """Every text in the loaded data (world, frames, samples): dataclasses all the way down."""
     if isinstance(value, str):
@@ -119,8 +123,13 @@ def normal(text: str) -> str:
 @pytest.fixture
 def content(app):
     """Texts on pages that are not UI: the data's, and what the test's people wrote."""
-    loaded = [app.extensions[key] for key in ("journey.world", "journey.frames", "journey.samples")]
+    keys = ("journey.world", "journey.frames", "journey.samples", "journey.library")
+    loaded = [app.extensions[key] for key in keys]
     texts = {normal(text) for text in strings_of(loaded) if len(text.strip()) > 2}
+    # the library's bodies are HTML: their text between the tags is content too
+    bodies = [text.html for text in app.extensions["journey.library"].texts]
+    texts |= {normal(html.unescape(piece)) for body in bodies for piece in TAG.split(body)}
+    texts = {text for text in texts if len(text) > 2}
     return sorted(texts, key=len, reverse=True)  # the longest first: a name is in a teaser
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from journey import access_log, book, free_letters, inbox, practice, visits
+from journey import library as texts_module
 from journey.extensions import db
 from journey.models import Letter, PracticeAttempt, Role, User
 
@@ -86,6 +87,9 @@ def grow_history(app, clock, people: People, count: int) -> None:
                 if n % 2:
                     book.place_passage(coachee, passage, chapter)
             book.share(coachee, clock())
+            library = app.extensions["journey.library"]
+            read = library.texts[n % len(library.texts)]
+            texts_module.record_read(coachee, read.id, clock())
             access_log.record(coach, coachee, "dossier", clock())
             attempt = practice.start_attempt(trainee, sample, frame, clock())
             practice.submit(attempt, sections, [], clock())
@@ -123,6 +127,8 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             "/letters/new",
             "/dossier",
             "/book",
+            "/library/",
+            "/library/piekeren",
             "/privacy/",
             "/account",
             "/notices/",
@@ -137,6 +143,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/inbox/letters/{waiting_id}",
             f"/dossier/{coachee}",
             f"/inbox/coachees/{coachee}/book",
+            "/library/",
             "/inbox/settings",
             "/notices/",
         ],

@@ -16,12 +16,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, database, free_letters, inbox, letters, notices, visits
+from .. import library as texts
 from ..extensions import db
 from ..forms import FreeLetterForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
 from ..rescue import rescues
 from ..web import (
     draft_request,
+    library,
     now,
     page_arg,
     reads_json,
@@ -103,6 +105,8 @@ def _render_place(place, visit: Visit, form: LetterForm, status: int = 200):
             form=form,
             versions=versions,
             earlier=earlier,
+            reading=library().for_place(place.id),
+            reads=texts.reads_of(current_user),
             limits=_limits(),
             answer_field=answer_field,
         ),

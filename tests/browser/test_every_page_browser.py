@@ -58,6 +58,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "auth.two_factor_setup": ("coachee", "trainee"),
     "journey.world_map": ("coachee",),
     "journey.place": ("coachee",),
+    "library.index": SIGNED_IN,
+    "library.text": ("coachee", "coach"),
     "journey.letters_list": ("coachee",),
     "journey.letter": ("coachee",),
     "journey.free_letter": ("coachee",),

@@ -44,6 +44,10 @@ class Defaults:
     DEFAULT_PROMISE_HOURS = 48
     MAX_ANSWER_LENGTH = 20_000
     MAX_NOTE_LENGTH = 4_000
+    # Goals and the progress scale: a coachee may write a goal, and each letter asks how far
+    # they are on their way to it (0 to 10); the dossier and the caseload show it. Switch
+    # off with JOURNEY_GOAL_AND_PROGRESS=false (mood stays).
+    GOAL_AND_PROGRESS = True
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # one request at most 2 MB (413 beyond)
     # The organisation's language ("nl" or "en"): for pages of people who chose none on
     # their account page and whose browser asks for none of Journey's languages.
@@ -144,6 +148,7 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
         raise RuntimeError(f"JOURNEY_DEFAULT_LOCALE: {error}") from None
     config["BABEL_DEFAULT_LOCALE"] = str(config["DEFAULT_LOCALE"])
     check_mail_settings(config)
+    config["GOAL_AND_PROGRESS"] = switch(config.get("GOAL_AND_PROGRESS", True), "GOAL_AND_PROGRESS")
     config.setdefault("OVERDUE_TO", Defaults.OVERDUE_TO)
     config.setdefault("QUIET_HOURS", Defaults.QUIET_HOURS)
     if str(config["OVERDUE_TO"]) not in ("pool", "substitute"):
@@ -164,6 +169,21 @@ def apply_environment(config: MutableMapping[str, Any]) -> None:
                 f"(redis://host:6379) when JOURNEY_ENV={PRODUCTION}: with memory:// each "
                 "worker counts login attempts and two-factor codes on its own."
             )
+
+
+SWITCH_VALUES = {"1": True, "true": True, "yes": True, "on": True}
+SWITCH_VALUES |= {"0": False, "false": False, "no": False, "off": False}
+
+
+def switch(value: Any, key: str) -> bool:
+    """An on/off setting as True or False: a boolean, 1 or 0, or one of the words in
+    ``SWITCH_VALUES``; RuntimeError naming the variable for anything else."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word not in SWITCH_VALUES:
+        raise RuntimeError(f"JOURNEY_{key} must be true or false (on/off, 1/0), not {value!r}.")
+    return SWITCH_VALUES[word]
 
 
 MAIL_SECURITIES = ("starttls", "tls", "none")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from . import accounts, inbox, visits
+from . import accounts, inbox, progress, visits
 from .extensions import db
 from .frames import Frame
 from .models import Letter, Role, User
@@ -83,6 +83,9 @@ FEEDBACK = (
 )
 
 
+GOAL = "Ik wil ontdekken welk werk echt bij me past, en daar een eerste stap naar zetten."
+
+
 def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> None:
     reiziger = accounts.find_by_pseudonym("Reiziger")
     zoeker = accounts.find_by_pseudonym("Zoeker")
@@ -90,7 +93,8 @@ def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> N
     if len(places) < 3:
         return
     if reiziger is not None and not _has_written(reiziger):
-        answered = _send(reiziger, places[0], now - timedelta(days=3), 5, promise_hours)
+        progress.set_goal(reiziger, GOAL, now - timedelta(days=4))
+        answered = _send(reiziger, places[0], now - timedelta(days=3), 5, promise_hours, 3)
         coach = answered.coach
         if coach is not None:
             feedback = inbox.feedback_draft(answered, coach, frame, now - timedelta(days=2))
@@ -100,7 +104,7 @@ def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> N
                 for number, section in enumerate(frame.sections)
             }
             inbox.send_feedback(feedback, texts, frame, now - timedelta(days=2))
-        _send(reiziger, places[1], now - timedelta(hours=5), 7, promise_hours)
+        _send(reiziger, places[1], now - timedelta(hours=5), 7, promise_hours, 4)
     if zoeker is not None and not _has_written(zoeker):
         _send(zoeker, places[2], now - timedelta(days=1), 4, promise_hours)
 
@@ -110,14 +114,21 @@ def _has_written(coachee: User) -> bool:
     return bool(db.session.scalar(query))
 
 
-def _send(coachee: User, place, at: datetime, mood: int, promise_hours: int) -> Letter:
+def _send(
+    coachee: User,
+    place,
+    at: datetime,
+    mood: int,
+    promise_hours: int,
+    progress_value: int | None = None,
+) -> Letter:
     visit = visits.visit_place(coachee, place.id, at - timedelta(minutes=40))
     answers = {
         question.id: ANSWERS[number % len(ANSWERS)]
         for number, question in enumerate(place.questions[:2])
     }
     note = "Dit schreef ik in één keer op, zonder er lang over na te denken."
-    return visits.send_letter(visit, answers, mood, note, at, promise_hours)
+    return visits.send_letter(visit, answers, mood, note, at, promise_hours, progress_value)
 
 
 def _coach() -> User | None:

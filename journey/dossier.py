@@ -66,6 +66,7 @@ class LetterEntry:
     body: str = ""
     note: str = ""
     mood: int | None = None
+    progress: int | None = None  # on the way to the coachee's goal, 0-10
     commented_by: str = ""  # the coach whose comments stand beside the answers
     kind: ClassVar[str] = "letter"
 
@@ -97,11 +98,13 @@ class FeedbackEntry:
 
 
 @dataclass(frozen=True)
-class Mood:
-    """The mood (1-10) the coachee gave with a letter sent at ``at``."""
+class Measure:
+    """What the coachee gave with a letter sent at ``at``: their mood (1-10) and how far
+    they are on their way to their goal (0-10); either may be None, not both."""
 
     at: datetime
-    value: int
+    mood: int | None
+    progress: int | None = None
 
 
 Entry = Stop | LetterEntry | FeedbackEntry
@@ -110,16 +113,22 @@ _RANK = {"stop": 0, "letter": 1, "feedback": 2}
 
 @dataclass(frozen=True)
 class Dossier:
-    """A coachee's trajectory: entries in chronological order, and their moods."""
+    """A coachee's trajectory: entries in chronological order, the mood and progress
+    given with the letters, and the coachee's goal (None: none, or goals are off)."""
 
     coachee: str
     closed_at: datetime | None
     entries: tuple[Entry, ...]
-    moods: tuple[Mood, ...]
+    measures: tuple[Measure, ...]
     page: int = 1  # of the dossier page (1: the newest letters); exports hold everything
     older: bool = False  # letters older than this page holds exist
     # The coachee reads feedback as one letter; the frame's section titles are for staff.
     as_letter: bool = False
+    goal: str | None = None
+
+    @property
+    def has_progress(self) -> bool:
+        return any(measure.progress is not None for measure in self.measures)
 
     @property
     def route(self) -> tuple[Stop, ...]:
@@ -139,6 +148,7 @@ def build_dossier(
     page: int | None = None,
     per_page: int = LETTERS_PER_PAGE,
     as_letter: bool = False,
+    with_goal: bool = True,
 ) -> Dossier:
     """The coachee's dossier: route, sent letters, sent comments and feedback, moods.
 
@@ -146,7 +156,8 @@ def build_dossier(
     ``page`` (1: the newest) it holds ``per_page`` letters with their feedback, and the
     route and moods of their period, read in a fixed number of queries; without, the
     whole trajectory (the exports). ``as_letter``: the coachee is the reader, who reads
-    each feedback as one letter, without the frame's section titles.
+    each feedback as one letter, without the frame's section titles. ``with_goal``
+    (the organisation works with goals): the goal and the progress values are in it.
     """
     if page is None:
         letters, stops, older = _sent_letters(coachee), visits.route(coachee), False
@@ -158,13 +169,22 @@ def build_dossier(
         _feedback_entry(letter, world, frames) for letter in letters if _sent_feedback(letter)
     ]
     entries.sort(key=lambda e: (e.at, _RANK[e.kind]))
-    moods = tuple(
-        Mood(letter.sent_at, letter.mood)
+    measures = tuple(
+        Measure(letter.sent_at, letter.mood, letter.progress if with_goal else None)
         for letter in letters
-        if letter.mood is not None and not letter.from_coach
+        if not letter.from_coach
+        and (letter.mood is not None or (with_goal and letter.progress is not None))
     )
+    goal = coachee.goal if with_goal else None
     return Dossier(
-        coachee.pseudonym, coachee.closed_at, tuple(entries), moods, page or 1, older, as_letter
+        coachee.pseudonym,
+        coachee.closed_at,
+        tuple(entries),
+        measures,
+        page or 1,
+        older,
+        as_letter,
+        goal,
     )
 
 
@@ -250,6 +270,7 @@ def _letter_entry(letter: Letter, world: World) -> LetterEntry:
         body=letter.body if letter.visit is None else "",
         note=letter.note,
         mood=letter.mood,
+        progress=letter.progress,
         commented_by=feedback.coach.pseudonym if feedback else "",
     )
 
@@ -301,8 +322,9 @@ def to_json(dossier: Dossier) -> str:
         "version": VERSION,
         "coachee": dossier.coachee,
         "closed_at": _plain(dossier.closed_at),
+        "goal": dossier.goal,
         "entries": [{"kind": entry.kind, **_plain(entry)} for entry in dossier.entries],
-        "moods": _plain(dossier.moods),
+        "measures": _plain(dossier.measures),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
@@ -334,7 +356,9 @@ def to_markdown(dossier: Dossier, when: Callable[[datetime], str] | None = None)
             date=when(dossier.closed_at),
         )
         lines += [notice, ""]
-    lines += _route_markdown(dossier, when) + _moods_markdown(dossier, when)
+    if dossier.goal:
+        lines += [f"## {_('Doel')}", "", _quote(dossier.goal), ""]
+    lines += _route_markdown(dossier, when) + _measures_markdown(dossier, when)
     lines += [f"## {_('Tijdlijn')}", ""]
     for entry in dossier.entries:
         if entry.kind == "feedback" and dossier.as_letter:
@@ -351,11 +375,19 @@ def _route_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[s
     return [f"## {_('Route')}", "", *(stops or [_("Nog geen plaatsen bezocht.")]), ""]
 
 
-def _moods_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[str]:
-    if not dossier.moods:
+def _measures_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> list[str]:
+    if not dossier.measures:
         return []
-    moods = [f"- {when(m.at)}: {_('%(mood)d van 10', mood=m.value)}" for m in dossier.moods]
-    return [f"## {_('Stemming')}", "", *moods, ""]
+    lines = []
+    for measure in dossier.measures:
+        said = []
+        if measure.mood is not None:
+            said.append(_("stemming %(mood)d van 10", mood=measure.mood))
+        if measure.progress is not None:
+            said.append(_("op weg naar je doel %(progress)d van 10", progress=measure.progress))
+        lines.append(f"- {when(measure.at)}: {', '.join(said)}")
+    title = _("Stemming en voortgang") if dossier.has_progress else _("Stemming")
+    return [f"## {title}", "", *lines, ""]
 
 
 def _stop_markdown(stop: Stop, when: Callable[[datetime], str]) -> list[str]:
@@ -377,6 +409,8 @@ def _letter_markdown(letter: LetterEntry, when: Callable[[datetime], str]) -> li
         lines += [f"**{_('Notitie')}**", "", _quote(letter.note), ""]
     if letter.mood is not None:
         lines += [_("Stemming: %(mood)d van 10", mood=letter.mood), ""]
+    if letter.progress is not None:
+        lines += [_("Op weg naar het doel: %(progress)d van 10", progress=letter.progress), ""]
     return lines
 
 

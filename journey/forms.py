@@ -35,7 +35,7 @@ from wtforms.validators import (
 from . import letters
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 from .frames import Frame
-from .letters import MOOD_MAX, MOOD_MIN
+from .letters import MOOD_MAX, MOOD_MIN, PROGRESS_MAX, PROGRESS_MIN
 from .models import Role
 from .web import too_long_message
 from .worlds import Place
@@ -246,6 +246,11 @@ class LetterForm(FlaskForm):
         choices=[SelectChoice(str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
         validators=[Optional()],
     )
+    progress = RadioField(
+        _l("Hoe ver ben je nu op weg naar je doel, van 0 tot 10?"),
+        choices=[SelectChoice(str(n)) for n in range(PROGRESS_MIN, PROGRESS_MAX + 1)],
+        validators=[Optional()],
+    )
     note = TextAreaField(_l("Een notitie voor je coach (mag leeg blijven)"))
 
     @classmethod
@@ -258,6 +263,9 @@ class LetterForm(FlaskForm):
 
     def mood_value(self) -> int | None:
         return int(self.mood.data) if self.mood.data else None
+
+    def progress_value(self) -> int | None:
+        return int(self.progress.data) if self.progress.data else None
 
 
 def answer_field(question_id: str) -> str:
@@ -308,10 +316,17 @@ class FreeLetterForm(FlaskForm):
 
     body = TextAreaField(_l("Je brief"))
     mood = LetterForm.mood
+    progress = LetterForm.progress
     note = TextAreaField(_l("Een notitie voor je coach (mag leeg blijven)"))
 
-    def mood_value(self) -> int | None:
-        return int(self.mood.data) if self.mood.data else None
+    mood_value = LetterForm.mood_value
+    progress_value = LetterForm.progress_value
+
+
+class GoalForm(FlaskForm):
+    """The coachee's goal for their trajectory, in their own words."""
+
+    goal = TextAreaField(_l("Je doel"))
 
 
 class CoachLetterForm(FlaskForm):

@@ -64,10 +64,11 @@ def send(
     note: str,
     now: datetime,
     default_promise_hours: int,
+    progress: int | None = None,
 ) -> Letter:
     """Send the coachee's free letter to their coach or the pool, with a due time."""
     save_body(letter, body, now)
-    letter.mood, letter.note = mood, note.strip()
+    letter.mood, letter.progress, letter.note = mood, progress, note.strip()
     address_letter(letter, now, default_promise_hours)
     db.session.flush()
     return letter

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MOOD_MIN, MOOD_MAX = 1, 10
+PROGRESS_MIN, PROGRESS_MAX = 0, 10  # how far on the way to the coachee's goal
 
 
 @dataclass(frozen=True)
 class LetterProblem:
     """Why a letter cannot be sent.
 
-    ``kind`` is one of ``empty``, ``answer_too_long``, ``note_too_long`` and
-    ``mood_out_of_range``; ``field`` names the answer (question id) or ``note``.
+    ``kind`` is one of ``empty``, ``answer_too_long``, ``note_too_long``,
+    ``mood_out_of_range`` and ``progress_out_of_range``; ``field`` names the answer
+    (question id) or ``note``.
     """
 
     kind: str
@@ -40,8 +42,10 @@ def check_letter(
     *,
     max_answer_length: int,
     max_note_length: int,
+    progress: int | None = None,
 ) -> list[LetterProblem]:
-    """Every reason why these answers, note and mood cannot be sent; [] when they can."""
+    """Every reason why these answers, note, mood and progress (0 to 10 on the way to the
+    coachee's goal) cannot be sent; [] when they can."""
     problems = [
         LetterProblem("answer_too_long", question_id, len(text), max_answer_length)
         for question_id, text in answers.items()
@@ -51,6 +55,8 @@ def check_letter(
         problems.append(LetterProblem("note_too_long", "note", len(note), max_note_length))
     if mood is not None and not MOOD_MIN <= mood <= MOOD_MAX:
         problems.append(LetterProblem("mood_out_of_range", "mood"))
+    if progress is not None and not PROGRESS_MIN <= progress <= PROGRESS_MAX:
+        problems.append(LetterProblem("progress_out_of_range", "progress"))
     if not any(text.strip() for text in answers.values()):
         problems.append(LetterProblem("empty"))
     return problems

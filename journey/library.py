@@ -243,7 +243,7 @@ def _render(
             token.attrSet("href", f"../places/{target}" if kind == "place" else target)
     html = _markdown.renderer.render(tokens, _markdown.options, {})
     clean = nh3.clean(html, tags=TAGS, attributes={"a": {"href", "title"}})
-    return Markup(clean), problems  # noqa: S704 - sanitised by nh3 just above
+    return Markup(clean), problems  # noqa: S704  # nosec B704: nh3 sanitised it just above
 
 
 def record_read(coachee: User, text_id: str, now: datetime) -> LibraryRead:

@@ -166,9 +166,10 @@ def send_letter(
     note: str,
     now: datetime,
     default_promise_hours: int,
+    progress: int | None = None,
 ) -> Letter:
     """Save the final answers and send the visit as one letter to the coach or the pool
-    (``inbox.address_letter``).
+    (``inbox.address_letter``), with the mood and the progress towards the goal given.
 
     The caller has checked the content with ``letters.check_letter``.
     Raises VisitAlreadySent when the visit was sent before.
@@ -182,6 +183,7 @@ def send_letter(
         kind=LetterKind.PLACE,
         created_at=now,
         mood=mood,
+        progress=progress,
         note=note.strip(),
     )
     db.session.add(letter)

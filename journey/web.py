@@ -31,7 +31,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, figures, locales, rescue, templating, timezones
+from . import accounts, figures, locales, progress, rescue, templating, timezones
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
@@ -60,6 +60,11 @@ def world() -> World:
 
 def library() -> Library:
     return current_app.extensions["journey.library"]
+
+
+def goal_and_progress() -> bool:
+    """Whether the organisation works with goals and the progress scale."""
+    return progress.enabled(current_app.config)
 
 
 def frames() -> FrameSet:
@@ -418,6 +423,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["world_lang"] = world_lang
     app.jinja_env.globals["long_moment_format"] = long_moment_format
     app.jinja_env.globals["frames"] = frames
+    app.jinja_env.globals["goal_and_progress"] = goal_and_progress
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label
     app.jinja_env.globals["check_titles"] = CHECK_TITLES

@@ -78,6 +78,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # the coachee's journey
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A
+    "journey.goal": row(coachees=200),
     # the library: texts of the world, for everyone signed in (a coachee's read is noted)
     "library.index": row(200),
     "library.text": row(200),

@@ -19,7 +19,7 @@ from journey.dossier import (
     Dossier,
     FeedbackEntry,
     LetterEntry,
-    Mood,
+    Measure,
     SectionText,
     Stop,
     build_dossier,
@@ -390,7 +390,8 @@ def test_the_json_of_a_dossier_keeps_every_field_and_time(app, clock):
             LetterEntry(at, 2, "Anna", "Zoë", True, "", "", body="Hoi", mood=None),
             FeedbackEntry(at, 1, "Anna", at, "", (SectionText("s", "S", "Goed"),)),
         ),
-        moods=(Mood(at, 3),),
+        measures=(Measure(at, 3), Measure(at, None, 6)),
+        goal="Weten wat ik wil",
     )
     data = json.loads(to_json(dossier))
     assert '"closed_at": "2026-03-11T09:00:00.000005+00:00"' in to_json(dossier)
@@ -399,9 +400,14 @@ def test_the_json_of_a_dossier_keeps_every_field_and_time(app, clock):
         {"question_id": "q", "question": "", "text": "Tekst\n", "comment": "Ja"}
     ]
     assert data["entries"][3]["sections"] == [{"id": "s", "title": "S", "text": "Goed"}]
-    assert data["moods"] == [{"at": at.isoformat(), "value": 3}]
+    assert data["measures"] == [
+        {"at": at.isoformat(), "mood": 3, "progress": None},
+        {"at": at.isoformat(), "mood": None, "progress": 6},
+    ]
+    assert data["goal"] == "Weten wat ik wil"
     empty = json.loads(to_json(Dossier("Nieuw", None, (), ())))
-    assert (empty["coachee"], empty["entries"], empty["moods"]) == ("Nieuw", [], [])
+    assert (empty["coachee"], empty["entries"], empty["measures"]) == ("Nieuw", [], [])
+    assert empty["goal"] is None
     with app.app_context():  # the headings are translated
         assert "Nog geen plaatsen bezocht." in to_markdown(Dossier("Nieuw", None, (), ()))
 

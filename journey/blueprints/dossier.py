@@ -18,6 +18,7 @@ from ..throttles import export_throttle, one_export_at_a_time
 from ..web import (
     datetime_filter,
     frames,
+    goal_and_progress,
     local_today,
     long_moment_format,
     now,
@@ -81,7 +82,14 @@ def _page(coachee: User):
     can_close = not own and not coachee.is_closed
     return render_template(
         "dossier/show.html",
-        dossier=build_dossier(coachee, world(), frames(), page=page_arg(), as_letter=own),
+        dossier=build_dossier(
+            coachee,
+            world(),
+            frames(),
+            page=page_arg(),
+            as_letter=own,
+            with_goal=goal_and_progress(),
+        ),
         own=own,
         coachee_id=coachee.id,
         can_close=can_close,
@@ -106,7 +114,8 @@ def _export(coachee: User, fmt: str) -> Response:
 
 
 def _dossier(coachee: User) -> Dossier:
-    return build_dossier(coachee, world(), frames(), as_letter=coachee.id == current_user.id)
+    own = coachee.id == current_user.id
+    return build_dossier(coachee, world(), frames(), as_letter=own, with_goal=goal_and_progress())
 
 
 def _export_url(coachee: User, own: bool, fmt: str) -> str:

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, access_log, database, free_letters, inbox, letters, notices
+from .. import access, access_log, database, free_letters, inbox, letters, notices, progress
 from ..extensions import db
 from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
@@ -31,6 +31,7 @@ from ..timezones import OutOfRange, end_of_day, from_local
 from ..web import (
     draft_request,
     frames,
+    goal_and_progress,
     now,
     page_arg,
     reads_json,
@@ -212,7 +213,10 @@ def _save_parts(feedback: Feedback, texts: dict[str, str]) -> None:
 @role_required(Role.COACH)
 def coachees():
     rows = inbox.caseload(current_user, page_arg())
-    return render_template("inbox/coachees.html", rows=rows, now=now())
+    standings = (
+        progress.standings([row.coachee.id for row in rows]) if goal_and_progress() else None
+    )
+    return render_template("inbox/coachees.html", rows=rows, now=now(), standings=standings)
 
 
 @bp.route("/coachees/<int:coachee_id>/letter", methods=["GET", "POST"])

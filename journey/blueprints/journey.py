@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -15,10 +16,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, database, free_letters, inbox, letters, notices, visits
+from .. import access, database, free_letters, inbox, letters, notices, progress, visits
 from .. import library as texts
 from ..extensions import db
-from ..forms import FreeLetterForm, LetterForm, answer_field
+from ..forms import FreeLetterForm, GoalForm, LetterForm, answer_field
 from ..models import Letter, Role, Visit
 from ..rescue import rescues
 from ..web import (
@@ -75,6 +76,32 @@ def _map_marks(route: list[Visit]) -> dict:
     path = [p for i, p in enumerate(places) if p and (i == 0 or places[i - 1] != p)]
     visited = {v.place_id for v in route}
     return {"path": path, "visited": visited, "drafting": visits.drafting_places(current_user)}
+
+
+@bp.route("/goal", methods=["GET", "POST"])
+@role_required(Role.COACHEE)
+def goal():
+    """The coachee's goal for the trajectory, in their own words; read-only once closed."""
+    if not progress.enabled(current_app.config):
+        abort(404)
+    form = GoalForm(data={"goal": current_user.goal or ""})
+    if request.method == "GET" or current_user.is_closed:
+        return render_template("journey/goal.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("journey/goal.html", form=form), 422
+    text = form.goal.data or ""
+    if progress.goal_problem(text):
+        form.goal.errors.append(too_long_message(len(text.strip()), progress.GOAL_MAX_LENGTH))
+        return render_template("journey/goal.html", form=form), 422
+    progress.set_goal(current_user, text, now())
+    db.session.commit()
+    flash(
+        _("Je doel is bewaard. Bij elke brief kun je nu zeggen hoe ver je op weg bent.")
+        if text.strip()
+        else _("Je doel is weggehaald."),
+        "success",
+    )
+    return redirect(url_for("journey.world_map"))
 
 
 @bp.route("/places/<place_id>")
@@ -136,7 +163,7 @@ def submit(visit_id: int):
     sending = request.form.get("action") == "send"
     if sending and not problems:
         letter = visits.send_letter(
-            visit, answers, form.mood_value(), note, now(), _default_promise()
+            visit, answers, form.mood_value(), note, now(), _default_promise(), _progress(form)
         )
         db.session.commit()
         flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
@@ -169,7 +196,13 @@ def _letter_problems(
         form.mood_value(),
         max_answer_length=limits["answer"],
         max_note_length=limits["note"],
+        progress=_progress(form),
     )
+
+
+def _progress(form: LetterForm | FreeLetterForm) -> int | None:
+    """The progress on the form, when the organisation works with goals; else None."""
+    return form.progress_value() if progress.enabled(current_app.config) else None
 
 
 def _keeping_problems(problems: list[letters.LetterProblem]) -> list[letters.LetterProblem]:
@@ -192,6 +225,8 @@ def _show_problems(
             )
         elif problem.kind == "mood_out_of_range":
             form.mood.errors.append(_("Kies een getal van 1 tot 10, of laat dit leeg."))
+        elif problem.kind == "progress_out_of_range":
+            form.progress.errors.append(_("Kies een getal van 0 tot 10, of laat dit leeg."))
         else:
             field = "note" if problem.field == "note" else answer_field_of(problem.field)
             form[field].errors.append(too_long_message(problem.length, problem.limit))
@@ -312,7 +347,9 @@ def send_free_letter(letter_id: int):
     problems = _letter_problems({"body": body}, note, form)
     sending = request.form.get("action") == "send"
     if sending and not problems:
-        free_letters.send(letter, body, form.mood_value(), note, now(), _default_promise())
+        free_letters.send(
+            letter, body, form.mood_value(), note, now(), _default_promise(), _progress(form)
+        )
         db.session.commit()
         flash(_("Je brief is verstuurd. Je coach leest hem met aandacht."), "success")
         return redirect(url_for("journey.letter", letter_id=letter.id))

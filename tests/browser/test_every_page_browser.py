@@ -58,6 +58,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "auth.two_factor_setup": ("coachee", "trainee"),
     "journey.world_map": ("coachee",),
     "journey.place": ("coachee",),
+    "journey.goal": ("coachee",),
     "library.index": SIGNED_IN,
     "library.text": ("coachee", "coach"),
     "journey.letters_list": ("coachee",),
@@ -185,6 +186,7 @@ def cast(server: LiveServer) -> dict[str, object]:
     values["a.unsubscribe"] = unsubscribe_token(
         app.config["SECRET_KEY"], ids["coachee_a"], NoticeKind.FEEDBACK_ARRIVED
     )
+    values["text"] = app.extensions["journey.library"].texts[0].id
     return values
 
 

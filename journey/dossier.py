@@ -24,7 +24,7 @@ from . import visits
 from .extensions import db
 from .frames import Frame, FrameSet
 from .models import Answer as AnswerRow
-from .models import Feedback, Letter, User, Visit
+from .models import Feedback, Letter, LetterKind, User, Visit
 from .worlds import Place, World
 
 FORMAT = "journey-dossier"
@@ -67,6 +67,7 @@ class LetterEntry:
     note: str = ""
     mood: int | None = None
     progress: int | None = None  # on the way to the coachee's goal, 0-10
+    harvest: bool = False  # the coach's closing letter (journey/harvest.py)
     commented_by: str = ""  # the coach whose comments stand beside the answers
     kind: ClassVar[str] = "letter"
 
@@ -271,6 +272,7 @@ def _letter_entry(letter: Letter, world: World) -> LetterEntry:
         note=letter.note,
         mood=letter.mood,
         progress=letter.progress,
+        harvest=letter.kind == LetterKind.HARVEST,
         commented_by=feedback.coach.pseudonym if feedback else "",
     )
 
@@ -461,6 +463,8 @@ _MD_LINE_START = re.compile(r"^([ \t]*)(\d*)([#+=-]|(?<=\d)[.)])", re.MULTILINE)
 
 def letter_title(letter: LetterEntry) -> str:
     """A letter's heading: where it was written from, or who wrote it."""
+    if letter.harvest:
+        return _("Afsluitbrief van %(coach)s", coach=letter.author)
     if letter.from_coach:
         return _("Brief van %(coach)s", coach=letter.author)
     if letter.is_free:

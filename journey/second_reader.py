@@ -583,6 +583,12 @@ def sentences(text: str) -> list[str]:
     return [sentence.text for sentence in _parse(text)]
 
 
+def positive_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that name something positive about the coachee or their
+    writing (as the checks on opening and closing positively read them)."""
+    return [sentence.text for sentence in _parse(text) if _is_positive(sentence)]
+
+
 def _parse(text: str) -> list[_Sentence]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     spans = _quote_spans(text)

@@ -96,6 +96,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inbox.save_feedback": row(coach_a=409, anonymous=NO_SESSION),  # the feedback was sent
     "inbox.send_feedback": row(coach_a=302),  # the feedback was sent: back to the letter
     "inbox.coachees": row(coaches=200),
+    "inbox.harvest_letter": row(coach_a=200),  # GET: the draft, begun on the first visit
     "inbox.write_letter": row(coach_a=200),
     "inbox.close_trajectory": row(coach_a=302),
     "inbox.settings": row(coaches=200),
@@ -165,6 +166,8 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("dossier.show", {"coachee_id": "b.coachee"}, row(coachee_b=200, coach_b=200)),
     ("dossier.export", {"coachee_id": "b.coachee"}, row(coachee_b=200, coach_b=200)),
     ("inbox.write_letter", {"coachee_id": "b.coachee"}, row(coach_b=200)),
+    ("inbox.harvest_letter", {"coachee_id": "b.coachee"}, row(coach_b=200)),
+    ("inbox.harvest_letter", {"coachee_id": "pool.coachee"}, row()),
     ("inbox.save_feedback", {"letter_id": "b.waiting"}, row(coach_b=200, anonymous=NO_SESSION)),
     # a coach's free letter to A: A reads it, A's coach holds it, nobody answers it
     ("journey.letter", {"letter_id": "a.coach_letter"}, row(coachee_a=200)),

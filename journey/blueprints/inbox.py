@@ -20,7 +20,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, access_log, database, free_letters, inbox, letters, notices, progress
+from .. import (
+    access,
+    access_log,
+    database,
+    free_letters,
+    harvest,
+    inbox,
+    letters,
+    notices,
+    progress,
+)
 from ..extensions import db
 from ..figures import figures_for
 from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
@@ -240,11 +250,73 @@ def write_letter(coachee_id: int):
     return render_template("inbox/write_letter.html", form=form, coachee=coachee), status
 
 
+@bp.route("/coachees/<int:coachee_id>/harvest", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def harvest_letter(coachee_id: int):
+    """Closing a trajectory: the harvest letter's draft, edited in the default frame with
+    the second reader alongside; sending it closes the trajectory."""
+    coachee = access.dossier_coachee(current_user, coachee_id)
+    if coachee.is_closed:
+        flash(_("Het traject van %(name)s is al afgesloten.", name=coachee.pseudonym), "info")
+        return redirect(url_for("dossier.show", coachee_id=coachee.id))
+    database.will_write()  # the first visit writes the draft
+    frame = frames().default
+    letter = harvest.start(current_user, coachee, world(), frame, now())
+    db.session.commit()
+    keys = [f"s-{section.id}" for section in frame.sections]
+    form = FeedbackForm.for_keys(keys, data=harvest.texts_of(letter))
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        texts = form.texts(keys)
+        limit = current_app.config["MAX_ANSWER_LENGTH"]
+        sending = request.form.get("action") == "send"
+        found = harvest.problems(texts, frame, limit)
+        for key, kind in found.items():
+            if kind == "too_long":
+                form[key].errors.append(too_long_message(len(texts[key]), limit))
+            elif sending:
+                form[key].errors.append(
+                    _("Dit deel van het kader hoort erbij. Schrijf hier nog iets.")
+                )
+        if sending and not form.errors:
+            harvest.send(letter, texts, frame, now())
+            db.session.commit()
+            flash(
+                _(
+                    "Je afsluitbrief is verstuurd en het traject van %(name)s is afgesloten.",
+                    name=coachee.pseudonym,
+                ),
+                "success",
+            )
+            return redirect(url_for("dossier.show", coachee_id=coachee.id))
+        for key, text in texts.items():
+            if key not in found:
+                inbox.save_feedback_part(letter.feedback, key, text, now())
+        db.session.commit()
+        if not form.errors:
+            flash(_("Je afsluitbrief is bewaard als concept."), "success")
+            return redirect(url_for("inbox.harvest_letter", coachee_id=coachee.id))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    texts = {key: form[key].data or "" for key in keys}
+    passages = harvest.named_passages(coachee)
+    return render_template(
+        "inbox/harvest.html",
+        coachee=coachee,
+        frame=frame,
+        form=form,
+        findings=harvest.second_reading(frame, texts, passages),
+        passages=passages,
+    ), status
+
+
 @bp.post("/coachees/<int:coachee_id>/close")
 @role_required(Role.COACH)
 def close_trajectory(coachee_id: int):
     coachee = access.dossier_coachee(current_user, coachee_id)
     if ActionForm().validate_on_submit():
+        harvest.discard_draft(coachee)
         inbox.close_trajectory(coachee, now())
         db.session.commit()
         flash(_("Het traject van %(name)s is afgesloten.", name=coachee.pseudonym), "success")

@@ -75,6 +75,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "inbox.letter": ("coach",),
     "inbox.coachees": ("coach",),
     "inbox.write_letter": ("coach",),
+    "inbox.harvest_letter": ("coach",),
     "inbox.settings": ("coach",),
     "practice.index": ("trainee",),
     "practice.sample": ("trainee",),

@@ -17,7 +17,7 @@ test: system-test $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check journey tests
 	$(BIN)/ruff format --check journey tests
 	$(BIN)/bandit --quiet --recursive journey --severity-level medium
-	$(BIN)/journey check-world worlds/*.yaml worlds/samples/*.yaml worlds/library/*.md worlds/en/*.yaml worlds/en/samples/*.yaml
+	$(BIN)/journey check-world worlds/*.yaml worlds/samples/*.yaml worlds/library/*.md worlds/en/*.yaml worlds/en/samples/*.yaml worlds/en/library/*.md
 	$(BIN)/pytest
 
 # Pages under load (gunicorn, wrk, SQLite and PostgreSQL) against a bare Flask endpoint;

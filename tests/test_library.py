@@ -234,3 +234,10 @@ def test_reads_are_erased_with_the_coachee(app, client, make_user, coach, clock)
         data_rights.erase(db.session.get(User, coachee.id), clock())
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(LibraryRead.id))) == 0
+
+
+def test_the_english_world_has_a_library_of_its_own():
+    world = load_world(PROJECT_ROOT / "worlds" / "en" / "places.yaml")
+    library = load_library(folder_of(PROJECT_ROOT / "worlds" / "en" / "places.yaml"), world)
+    assert len(library.texts) >= 3
+    assert all(world.place(place_id) for text in library.texts for place_id in text.places)

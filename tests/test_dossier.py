@@ -258,13 +258,16 @@ def test_only_the_coachee_and_their_coach_may_read(client, story, make_user):
 
 
 def test_coach_of_an_open_trajectory_gets_a_close_button(app, client, story):
+    """The dossier leads to the harvest letter's page, which also closes without one."""
     login(client, story.coach)
     url = f"/dossier/{story.coachee.id}"
     page = client.get(url).get_data(as_text=True)
-    assert "Traject afsluiten" in page and 'name="csrf_token"' in page
     with app.test_request_context():
+        harvest = url_for("inbox.harvest_letter", coachee_id=story.coachee.id)
         action = url_for("inbox.close_trajectory", coachee_id=story.coachee.id)
-    assert f'action="{action}"' in page
+    assert "Traject afsluiten" in page and f'href="{harvest}"' in page
+    harvest_page = client.get(harvest).get_data(as_text=True)
+    assert f'action="{action}"' in harvest_page and 'name="csrf_token"' in harvest_page
     assert client.post(action).headers["Location"] == url
     with app.app_context():
         assert db.session.get(User, story.coachee.id).is_closed

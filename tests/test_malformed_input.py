@@ -97,6 +97,7 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
             "key": f"s-{frame.sections[0].id}",
             "field": f"q-{world.places[1].questions[0].id}",
             "place_id": PLACE,
+            "text_id": app.extensions["journey.library"].texts[0].id,
             "fmt": "json",
             "token": notices.unsubscribe_token(
                 app.config["SECRET_KEY"], coachee.id, NoticeKind.FEEDBACK_ARRIVED

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from . import access_log, library, notices
+from . import access_log, library, notices, proposals
 from . import book as books
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
@@ -25,6 +25,7 @@ from .models import (
     Letter,
     LetterEvent,
     LibraryRead,
+    Proposal,
     User,
     Visit,
 )
@@ -69,6 +70,19 @@ def account_of(coachee: User) -> dict:
                 "last_read_at": read.last_read_at.isoformat(),
             }
             for read in sorted(library.reads_of(coachee).values(), key=lambda r: r.first_read_at)
+        ],
+        "proposals": [
+            {
+                "kind": proposal.kind,
+                "place": proposal.place_id,
+                "question": proposal.question_id,
+                "text": proposal.text_id,
+                "reason": proposal.reason,
+                "due_on": proposal.due_on.isoformat() if proposal.due_on else None,
+                "proposed_at": proposal.created_at.isoformat(),
+                "done_at": proposal.done_at.isoformat() if proposal.done_at else None,
+            }
+            for proposal in proposals.for_coachee(coachee)
         ],
     }
 
@@ -115,6 +129,7 @@ def erase(coachee: User, now: datetime) -> None:
     books.erase(coachee)
     db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))
     db.session.execute(delete(Feedback).where(Feedback.id.in_(feedback_ids)))
+    db.session.execute(delete(Proposal).where(Proposal.coachee_id == coachee.id))
     db.session.execute(delete(LetterEvent).where(LetterEvent.letter_id.in_(letter_ids)))
     db.session.execute(delete(Letter).where(Letter.coachee_id == coachee.id))
     db.session.execute(delete(Answer).where(Answer.visit_id.in_(visit_ids)))

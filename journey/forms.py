@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from zoneinfo import available_timezones
 
 from flask import request
@@ -372,6 +373,60 @@ class AbsenceForm(PrefixedForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class ProposalForm(FlaskForm):
+    """A next step the coach proposes: one select of targets (``place:<id>``,
+    ``question:<place>:<question>``, ``text:<id>``), an optional date, a short reason.
+
+    On the letter page it rides along in the feedback form (prefix ``proposal-``,
+    the feedback form's CSRF token covers it)."""
+
+    target = SelectField(_l("Stel voor"), choices=[], validate_choice=False)
+    due_on = StringField(
+        _l("Graag voor (mag leeg blijven)"), filters=[strip], render_kw={"type": "date"}
+    )
+    reason = TextAreaField(_l("Waarom, in een paar woorden (mag leeg blijven)"), filters=[strip])
+
+    def set_targets(self, world, texts=()) -> None:
+        """The choices: every place, then each of its questions; then library texts, given
+        as ``(id, title)`` pairs."""
+        choices = [SelectChoice("", _l("Kies een plek, vraag of tekst"))]
+        for place in world.places:
+            choices.append(
+                SelectChoice(f"place:{place.id}", _l("%(place)s — de hele plek", place=place.name))
+            )
+            choices += [
+                SelectChoice(f"question:{place.id}:{q.id}", f"{place.name} — {q.text}")
+                for q in place.questions
+            ]
+        choices += [
+            SelectChoice(f"text:{text_id}", _l("Lees: %(title)s", title=title))
+            for text_id, title in texts
+        ]
+        self.target.choices = choices
+
+    def target_parts(self) -> tuple[str, str | None, str | None, str | None]:
+        """The chosen target as (kind, place id, question id, text id); kind "" for none."""
+        kind, _sep, rest = (self.target.data or "").partition(":")
+        if kind == "place":
+            return kind, rest, None, None
+        if kind == "question":
+            place_id, _sep, question_id = rest.partition(":")
+            return kind, place_id, question_id, None
+        if kind == "text":
+            return kind, None, None, rest
+        return "", None, None, None
+
+    def due_date(self):
+        """The typed date, or None; a date that cannot be read gets an error on the form."""
+        if not self.due_on.data:
+            return None
+        try:
+            return date.fromisoformat(self.due_on.data)
+        except ValueError:
+            self.due_on.errors = [*self.due_on.errors, _l("Dit is geen datum. Kies een dag.")]
+            return None
 
 
 class PracticeCommentForm(FlaskForm):

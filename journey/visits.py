@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 
-from . import drafts, letters
+from . import drafts, letters, proposals
 from .drafts import check_version
 from .extensions import db
 from .inbox import address_letter
@@ -70,10 +70,12 @@ def has_writing(visit: Visit) -> bool:
 
 def _mark_writing(visit: Visit, now: datetime) -> None:
     """Keep ``written_at``: set when the first word is saved, cleared when every text of
-    an unsent visit is empty again."""
+    an unsent visit is empty again. Writing completes what the coach proposed here
+    (``proposals.done_by_writing``)."""
     if has_writing(visit):
         if visit.written_at is None:
             visit.written_at = now
+        proposals.done_by_writing(visit, now)
     elif not visit.is_sent:
         visit.written_at = None
 

@@ -23,7 +23,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_number, get_locale, ngettext
+from flask_babel import format_date, format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -31,7 +31,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, figures, locales, progress, rescue, templating, timezones
+from . import accounts, figures, locales, progress, proposals, rescue, templating, timezones
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
@@ -317,6 +317,11 @@ def local_today() -> date:
     return timezones.local_date(now(), user_zone())
 
 
+def today_of(user: User) -> date:
+    """Today's date in ``user``'s time zone (a coachee's, when their coach looks)."""
+    return timezones.local_date(now(), accounts.zone_of(user, current_app.config["TIME_ZONE"]))
+
+
 def moment_format() -> str:
     """The usual format of a moment in the page's language ("zaterdag 28 november om
     16:05", "Saturday 28 November at 4:05 PM")."""
@@ -376,6 +381,28 @@ def world_lang() -> Markup:
     return Markup(' lang="{}"').format(language)
 
 
+def day_filter(value: date) -> str:
+    """A calendar day (no time, no zone: a proposal's date is in the coachee's own
+    calendar) in the page's language: "28 november 2026"."""
+    return format_date(value, "long")
+
+
+def library_text_title(text_id: str) -> str | None:
+    """The title of the library text ``text_id``; None when there is no such text."""
+    text = library().text(text_id)
+    return text.title if text else None
+
+
+def known_text(text_id: str) -> bool:
+    """Whether the library holds a text ``text_id`` (for ``proposals.propose``)."""
+    return library().text(text_id) is not None
+
+
+def library_text_choices() -> list[tuple[str, str]]:
+    """The library's texts as ``(id, title)`` pairs, for the coach's proposal select."""
+    return [(text.id, text.title) for text in library().texts]
+
+
 def paragraphs_filter(text: str) -> list[str]:
     """The paragraphs of a text: blocks separated by an empty line, inner newlines kept."""
     return [block.strip() for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
@@ -415,10 +442,13 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.add_template_filter(datetime_filter, "when")
     app.add_template_filter(paragraphs_filter, "paragraphs")
+    app.add_template_filter(day_filter, "day")
     app.add_template_filter(duration, "duration")
     app.add_template_filter(count_label, "count_label")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["world"] = world
+    app.jinja_env.globals["text_title"] = library_text_title
+    app.jinja_env.globals["proposal_state"] = proposals.state
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["world_lang"] = world_lang
     app.jinja_env.globals["long_moment_format"] = long_moment_format

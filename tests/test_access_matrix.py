@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from journey import book, free_letters, inbox, practice, visits
+from journey import book, free_letters, inbox, practice, proposals, visits
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 from journey.notices import unsubscribe_token
@@ -79,6 +79,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "journey.world_map": row(coachees=200),
     "journey.place": row(coachees=200),  # places belong to the world, not to A
     "journey.goal": row(coachees=200),
+    "journey.proposals_list": row(coachees=200),
     # the library: texts of the world, for everyone signed in (a coachee's read is noted)
     "library.index": row(200),
     "library.text": row(200),
@@ -97,6 +98,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inbox.send_feedback": row(coach_a=302),  # the feedback was sent: back to the letter
     "inbox.coachees": row(coaches=200),
     "inbox.harvest_letter": row(coach_a=200),  # GET: the draft, begun on the first visit
+    "inbox.coachee_proposals": row(coach_a=200),
+    "inbox.withdraw_proposal": row(coach_a=302),
     "inbox.write_letter": row(coach_a=200),
     "inbox.close_trajectory": row(coach_a=302),
     "inbox.settings": row(coaches=200),
@@ -168,6 +171,10 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("inbox.write_letter", {"coachee_id": "b.coachee"}, row(coach_b=200)),
     ("inbox.harvest_letter", {"coachee_id": "b.coachee"}, row(coach_b=200)),
     ("inbox.harvest_letter", {"coachee_id": "pool.coachee"}, row()),
+    ("inbox.coachee_proposals", {"coachee_id": "b.coachee"}, row(coach_b=200)),
+    ("inbox.coachee_proposals", {"coachee_id": "pool.coachee"}, row()),
+    ("inbox.withdraw_proposal", {"proposal_id": "b.proposal"}, row(coach_b=302)),
+    ("inbox.withdraw_proposal", {"proposal_id": "missing"}, row()),
     ("inbox.save_feedback", {"letter_id": "b.waiting"}, row(coach_b=200, anonymous=NO_SESSION)),
     # a coach's free letter to A: A reads it, A's coach holds it, nobody answers it
     ("journey.letter", {"letter_id": "a.coach_letter"}, row(coachee_a=200)),
@@ -247,6 +254,7 @@ PARAMS = {
     "chapter_id": "a.chapter",
     "text_id": "text",
     "passage_id": "a.passage",
+    "proposal_id": "a.proposal",
 }
 PARAMS_FOR = {
     "practice.sample": {"sample_id": "t.draft_sample"},
@@ -314,6 +322,19 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
     book.place_passage(coachee, passage, chapter)
     if side == "a":
         book.share(coachee, clock())
+    proposal = proposals.propose(
+        coach,
+        coachee,
+        "place",
+        DRAFT_PLACE,
+        None,
+        None,
+        None,
+        "Kijk eens hier.",
+        clock(),
+        world=world,
+        known_text=lambda _text: False,
+    )
     db.session.flush()
     return {
         f"{side}.coachee": coachee.id,
@@ -331,6 +352,7 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
         f"{side}.absence": absence.id,
         f"{side}.chapter": chapter.id,
         f"{side}.passage": passage.id,
+        f"{side}.proposal": proposal.id,
     }
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from journey import book, free_letters, inbox, notices, practice, visits
+from journey import book, free_letters, inbox, notices, practice, proposals, visits
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 
@@ -80,6 +80,19 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
         )
         chapter = book.add_chapter(user, "Thuis", clock())
         book.share(user, clock())
+        proposal = proposals.propose(
+            db.session.get(User, coach.id),
+            user,
+            "place",
+            PLACE,
+            None,
+            None,
+            None,
+            "",
+            clock(),
+            world=world,
+            known_text=lambda _text: False,
+        )
         db.session.flush()
         values = {
             "visit_id": visit.id,
@@ -93,6 +106,7 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
             "sample_id": sample.id,
             "chapter_id": chapter.id,
             "passage_id": passage.id,
+            "proposal_id": proposal.id,
             "number": 2,
             "key": f"s-{frame.sections[0].id}",
             "field": f"q-{world.places[1].questions[0].id}",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from journey import access_log, book, free_letters, inbox, practice, visits
+from journey import access_log, book, free_letters, inbox, practice, proposals, visits
 from journey import library as texts_module
 from journey.extensions import db
 from journey.models import Letter, PracticeAttempt, Role, User
@@ -90,6 +90,19 @@ def grow_history(app, clock, people: People, count: int) -> None:
             library = app.extensions["journey.library"]
             read = library.texts[n % len(library.texts)]
             texts_module.record_read(coachee, read.id, clock())
+            proposals.propose(
+                coach,
+                coachee,
+                "place",
+                place.id,
+                None,
+                None,
+                None,
+                f"Reden {n}",
+                clock(),
+                world=world,
+                known_text=lambda _text: False,
+            )
             access_log.record(coach, coachee, "dossier", clock())
             attempt = practice.start_attempt(trainee, sample, frame, clock())
             practice.submit(attempt, sections, [], clock())
@@ -130,6 +143,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             "/library/",
             "/library/piekeren",
             "/goal",
+            "/proposals",
             "/privacy/",
             "/account",
             "/notices/",
@@ -145,6 +159,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/dossier/{coachee}",
             f"/inbox/coachees/{coachee}/book",
             f"/inbox/coachees/{coachee}/harvest",
+            f"/inbox/coachees/{coachee}/proposals",
             "/library/",
             "/inbox/settings",
             "/notices/",

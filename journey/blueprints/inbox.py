@@ -30,23 +30,34 @@ from .. import (
     letters,
     notices,
     progress,
+    proposals,
 )
 from ..extensions import db
 from ..figures import figures_for
-from ..forms import AbsenceForm, ActionForm, CoachLetterForm, FeedbackForm, PromiseForm
+from ..forms import (
+    AbsenceForm,
+    ActionForm,
+    CoachLetterForm,
+    FeedbackForm,
+    PromiseForm,
+    ProposalForm,
+)
 from ..frames import Frame
-from ..models import Absence, Feedback, Letter, Role, User
+from ..models import Absence, Feedback, Letter, Proposal, Role, User
 from ..rescue import rescues
 from ..timezones import OutOfRange, end_of_day, from_local
 from ..web import (
     draft_request,
     frames,
     goal_and_progress,
+    known_text,
+    library_text_choices,
     now,
     page_arg,
     reads_json,
     role_required,
     saved_response,
+    today_of,
     too_long_message,
     user_zone,
     world,
@@ -93,7 +104,13 @@ def _frame_of(letter: Letter) -> Frame:
     return frames().frame(chosen) or frames().default
 
 
-def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int = 200):
+def _render_letter(
+    letter: Letter,
+    frame: Frame,
+    form: FeedbackForm,
+    status: int = 200,
+    proposal_form: ProposalForm | None = None,
+):
     mine = letter.coach_id == current_user.id
     flags = {
         "can_claim": letter.coach_id is None,
@@ -115,6 +132,9 @@ def _render_letter(letter: Letter, frame: Frame, form: FeedbackForm, status: int
             now=now(),
             second_reader=reading,
             findings=inbox.second_reading(letter, frame) if reading else [],
+            proposal_form=proposal_form or _proposal_form(formdata=None),
+            letter_proposals=proposals.with_letter(letter.id),
+            coachee_today=today_of(letter.coachee),
             **flags,
         ),
         status,
@@ -188,10 +208,23 @@ def send_feedback(letter_id: int):
     form = _feedback_form(letter, frame)
     if not form.validate_on_submit():
         return _render_letter(letter, frame, form, 422)
-    texts, sending = form.texts(keys), request.form.get("action") == "send"
+    texts, action = form.texts(keys), request.form.get("action")
+    sending = action == "send"
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     form.refuse(frame, texts, limit, sending=sending)
     feedback = inbox.feedback_draft(letter, current_user, frame, now())
+    proposal_form = _proposal_form()
+    if action == "propose" or proposal_form.target.data:  # a next step goes with it
+        if _propose(proposal_form, letter.coachee, letter) is None:
+            _save_parts(feedback, texts)
+            db.session.commit()
+            return _render_letter(letter, frame, form, 422, proposal_form)
+        proposal_form = _proposal_form(formdata=None)
+        if action == "propose":
+            _save_parts(feedback, texts)
+            db.session.commit()
+            flash(_("Je voorstel is bewaard; je coachee ziet het met je feedback."), "success")
+            return redirect(url_for("inbox.letter", letter_id=letter.id, _anchor="voorstellen"))
     if sending and not form.errors:
         inbox.send_feedback(feedback, texts, frame, now())
         db.session.commit()
@@ -201,7 +234,7 @@ def send_feedback(letter_id: int):
     _save_parts(feedback, texts)
     db.session.commit()
     if form.errors:
-        return _render_letter(letter, frame, form, 422)
+        return _render_letter(letter, frame, form, 422, proposal_form)
     if request.form.get("action") == "check":
         asked = {SECOND_READER: 1}  # ?tweede-lezer=1#tweede-lezer
         return redirect(
@@ -226,7 +259,113 @@ def coachees():
     standings = (
         progress.standings([row.coachee.id for row in rows]) if goal_and_progress() else None
     )
-    return render_template("inbox/coachees.html", rows=rows, now=now(), standings=standings)
+    proposed = proposals.counts([row.coachee for row in rows], today_of)
+    return render_template(
+        "inbox/coachees.html", rows=rows, now=now(), standings=standings, proposed=proposed
+    )
+
+
+PROPOSAL_PROBLEMS = {
+    "no_target": _l("Kies eerst een plek, een vraag of een tekst."),
+    "unknown_place": _l("Deze plek staat niet (meer) in de wereld."),
+    "unknown_question": _l("Deze vraag hoort niet (meer) bij die plek."),
+    "unknown_text": _l("Deze tekst staat niet (meer) in de bibliotheek."),
+    "not_your_coachee": _l("Alleen aan je eigen coachees kun je iets voorstellen."),
+    "closed": _l("Dit traject is afgesloten; er kan niets meer bij."),
+    "date_past": _l("Deze dag is al voorbij voor je coachee. Kies vandaag of later."),
+}
+
+
+def _proposal_form(csrf: bool = False, **kwargs) -> ProposalForm:
+    """The proposal fields; on the letter page they ride in the feedback form, whose
+    CSRF token covers them. Library texts join the select through
+    ``web.library_text_choices``."""
+    form = ProposalForm(prefix="proposal", meta={"csrf": csrf}, **kwargs)
+    form.set_targets(world(), library_text_choices())
+    return form
+
+
+def _propose(form: ProposalForm, coachee: User, letter: Letter | None = None) -> Proposal | None:
+    """The proposal typed in ``form``, stored; None with the reasons on the form."""
+    form.validate()
+    due_on = form.due_date()
+    kind, place_id, question_id, text_id = form.target_parts()
+    try:
+        proposal = proposals.propose(
+            current_user,
+            coachee,
+            kind,
+            place_id,
+            question_id,
+            text_id,
+            due_on,
+            form.reason.data or "",
+            now(),
+            letter,
+            world=world(),
+            known_text=known_text,
+            today=today_of(coachee),
+        )
+    except proposals.ProposalRefused as refused:
+        for problem in refused.problems:
+            field = getattr(form, problem.field or "target")
+            if problem.kind == "reason_too_long":
+                field.errors.append(too_long_message(problem.length, problem.limit))
+            else:
+                field.errors.append(PROPOSAL_PROBLEMS[problem.kind])
+        return None
+    return None if form.due_on.errors else proposal
+
+
+def _own_coachee(coachee_id: int) -> User:
+    """A coachee assigned to this coach; 404 for anyone else."""
+    coachee = db.session.get(User, coachee_id)
+    if coachee is None or not coachee.has_role(Role.COACHEE) or coachee.coach_id != current_user.id:
+        abort(404)
+    return coachee
+
+
+@bp.route("/coachees/<int:coachee_id>/proposals", methods=["GET", "POST"])
+@role_required(Role.COACH)
+def coachee_proposals(coachee_id: int):
+    """What the coach proposed to one coachee, with its state, and a proposal on its own."""
+    coachee = _own_coachee(coachee_id)
+    form = _proposal_form(csrf=True)
+    if form.validate_on_submit() and _propose(form, coachee) is not None:
+        db.session.commit()
+        message = _("Je voorstel staat nu bij %(name)s op de kaart.", name=coachee.pseudonym)
+        flash(message, "success")
+        return redirect(url_for("inbox.coachee_proposals", coachee_id=coachee.id))
+    db.session.rollback()
+    status = 422 if form.is_submitted() else 200
+    page = render_template(
+        "inbox/proposals.html",
+        coachee=coachee,
+        form=form,
+        action_form=ActionForm(),
+        proposals=proposals.of_coach(current_user, coachee),
+        visible={p.id for p in proposals.for_coachee(coachee)},
+        today=today_of(coachee),
+    )
+    return page, status
+
+
+@bp.post("/proposals/<int:proposal_id>/withdraw")
+@role_required(Role.COACH)
+def withdraw_proposal(proposal_id: int):
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.coach_id != current_user.id or proposal.withdrawn_at:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        proposals.withdraw(proposal, now())
+        db.session.commit()
+        flash(_("Je voorstel is ingetrokken."), "success")
+    back_to_letter = (
+        request.form.get("back") == "letter" or proposal.coachee.coach_id != current_user.id
+    )
+    if proposal.letter_id is not None and back_to_letter:
+        return redirect(url_for("inbox.letter", letter_id=proposal.letter_id))
+    return redirect(url_for("inbox.coachee_proposals", coachee_id=proposal.coachee_id))
 
 
 @bp.route("/coachees/<int:coachee_id>/letter", methods=["GET", "POST"])

@@ -16,7 +16,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, database, free_letters, inbox, letters, notices, progress, visits
+from .. import (
+    access,
+    database,
+    free_letters,
+    inbox,
+    letters,
+    notices,
+    progress,
+    proposals,
+    visits,
+)
 from .. import library as texts
 from ..extensions import db
 from ..forms import FreeLetterForm, GoalForm, LetterForm, answer_field
@@ -57,8 +67,26 @@ def home():
 def world_map():
     route = visits.route(current_user)
     in_order = _map_order(world().places)
+    proposed = proposals.open_for(current_user)
     return render_template(
-        "journey/map.html", route=route, in_map_order=in_order, **_map_marks(route)
+        "journey/map.html",
+        route=route,
+        in_map_order=in_order,
+        proposed=proposed,
+        proposed_places={p.place_id for p in proposed if p.place_id},
+        **_map_marks(route),
+    )
+
+
+@bp.route("/proposals")
+@role_required(Role.COACHEE)
+def proposals_list():
+    """What the coach proposed: open ones first, then the done ones."""
+    found = proposals.for_coachee(current_user)
+    return render_template(
+        "journey/proposals.html",
+        open=[p for p in found if p.done_at is None],
+        done=[p for p in found if p.done_at is not None],
     )
 
 

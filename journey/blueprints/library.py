@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from .. import database
+from .. import database, proposals
 from .. import library as texts
 from ..extensions import db
 from ..models import Role
@@ -34,6 +34,7 @@ def text(text_id: str):
     if current_user.has_role(Role.COACHEE):
         database.will_write()  # the read is noted
         read = texts.record_read(current_user, found.id, now())
+        proposals.done_by_reading(current_user, found.id, now())
         db.session.commit()
     places = [p for p in (world().place(place_id) for place_id in found.places) if p]
     return render_template("library/text.html", text=found, places=places, read=read)

@@ -70,8 +70,9 @@ def test_demo_creates_one_account_per_role_once(app):
     with app.app_context():
         users = db.session.scalars(db.select(User)).all()
         assert sorted(u.role for u in users) == sorted(a.role for a in DEMO_ACCOUNTS)
-        coachee = next(u for u in users if u.role == Role.COACHEE)
+        coachee = next(u for u in users if u.pseudonym == "Reiziger")  # Zoeker has no coach
         assert coachee.coach is not None and coachee.coach.role == Role.COACH
+        assert coachee.goal  # the demo's goal, with progress on her letters
 
 
 def test_demo_logins_work(app):

@@ -38,7 +38,11 @@ def drafts_of(coachee: User) -> dict:
         select(Visit).where(Visit.coachee_id == coachee.id).order_by(Visit.started_at)
     )
     free = db.session.scalars(
-        select(Letter).where(Letter.coachee_id == coachee.id, Letter.sent_at.is_(None))
+        select(Letter).where(
+            Letter.coachee_id == coachee.id,
+            Letter.sent_at.is_(None),
+            Letter.from_coach.is_(False),  # a coach's unsent closing letter is the coach's
+        )
     )
     return {
         "visits": [

@@ -191,3 +191,16 @@ def test_the_harvest_letter_is_encrypted_and_escaped(app, client, coachee, coach
     assert canary not in body
     dossier = client.get(f"/dossier/{coachee.id}").get_data(as_text=True)
     assert canary in dossier and "<script>alert(1)" not in dossier
+
+
+def test_an_unsent_harvest_letter_is_not_among_the_coachees_drafts(app, client, coachee, coach):
+    import zipfile
+
+    login(client, coach)
+    client.get(f"/inbox/coachees/{coachee.id}/harvest")
+    client.post("/logout")
+    login(client, coachee)
+    assert "Afsluitbrief" not in client.get("/letters").get_data(as_text=True)
+    archive = client.get("/privacy/archive.zip")
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as files:
+        assert json.loads(files.read("concepten.json"))["free_letters"] == []

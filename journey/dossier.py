@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import visits
+from . import progress, visits
 from .extensions import db
 from .frames import Frame, FrameSet
 from .models import Answer as AnswerRow
@@ -382,12 +382,7 @@ def _measures_markdown(dossier: Dossier, when: Callable[[datetime], str]) -> lis
         return []
     lines = []
     for measure in dossier.measures:
-        said = []
-        if measure.mood is not None:
-            said.append(_("stemming %(mood)d van 10", mood=measure.mood))
-        if measure.progress is not None:
-            said.append(_("op weg naar je doel %(progress)d van 10", progress=measure.progress))
-        lines.append(f"- {when(measure.at)}: {', '.join(said)}")
+        lines.append(f"- {when(measure.at)}: {progress.measured(measure.mood, measure.progress)}")
     title = _("Stemming en voortgang") if dossier.has_progress else _("Stemming")
     return [f"## {title}", "", *lines, ""]
 

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import inbox, notices, second_reader, visits
+from . import inbox, notices, progress, second_reader, visits
 from .extensions import db
 from .frames import Frame
 from .models import Feedback, Letter, LetterKind, NoticeKind, User, Visit
@@ -183,12 +183,8 @@ def _route_text(stops: list[RouteStop], goal: str | None) -> str:
     if stops:
         lines.append(_("Je reis ging langs deze plekken:"))
         for stop in stops:
-            said = []
-            if stop.mood is not None:
-                said.append(_("stemming %(mood)d van 10", mood=stop.mood))
-            if stop.progress is not None:
-                said.append(_("op weg naar je doel %(progress)d van 10", progress=stop.progress))
-            lines.append(f"- {stop.place}" + (f" ({', '.join(said)})" if said else ""))
+            said = progress.measured(stop.mood, stop.progress)
+            lines.append(f"- {stop.place}" + (f" ({said})" if said else ""))
     return "\n".join(lines)
 
 

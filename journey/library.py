@@ -112,7 +112,7 @@ def load_library(folder: str | os.PathLike[str], world: World) -> Library:
 def load_texts(paths: list[Path], world: World) -> Library:
     """The library of these files (which link to each other); DataFileError on problems."""
     problems: list[Problem] = []
-    parsed: list[tuple[_Draft, str]] = []
+    parsed: list[_Draft] = []
     first: dict[str, str] = {}
     for path in paths:
         try:
@@ -127,10 +127,10 @@ def load_texts(paths: list[Path], world: World) -> Library:
             )
             continue
         first[draft.id] = draft.source
-        parsed.append((draft, draft.body))
+        parsed.append(draft)
     texts = []
-    for draft, body in parsed:
-        html, link_problems = _render(draft, body, world, set(first))
+    for draft in parsed:
+        html, link_problems = _render(draft, world, set(first))
         problems.extend(link_problems)
         texts.append(
             LibraryText(
@@ -219,12 +219,10 @@ def _minutes(checker: Checker, fields: dict) -> int | None:
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": False})
 
 
-def _render(
-    draft: _Draft, body: str, world: World, text_ids: set[str]
-) -> tuple[Markup, list[Problem]]:
+def _render(draft: _Draft, world: World, text_ids: set[str]) -> tuple[Markup, list[Problem]]:
     """The body as sanitised HTML, with Journey's links resolved; and every broken link."""
     problems: list[Problem] = []
-    tokens = _markdown.parse(body)
+    tokens = _markdown.parse(draft.body)
     for block in tokens:
         for token in block.children or ():
             if token.type != "link_open":

@@ -13,6 +13,7 @@ from datetime import datetime
 from statistics import fmean
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -44,6 +45,17 @@ def set_goal(coachee: User, text: str, now: datetime) -> None:
     coachee.goal = text or None
     coachee.goal_set_at = now if text else None
     db.session.flush()
+
+
+def measured(mood: int | None, progress: int | None) -> str:
+    """The mood and progress given with a letter, in words ("stemming 5 van 10, op weg
+    naar je doel 3 van 10"); "" when neither was given."""
+    said = []
+    if mood is not None:
+        said.append(_("stemming %(mood)d van 10", mood=mood))
+    if progress is not None:
+        said.append(_("op weg naar je doel %(progress)d van 10", progress=progress))
+    return ", ".join(said)
 
 
 def trend(values: Sequence[int]) -> str | None:

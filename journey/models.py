@@ -421,6 +421,11 @@ class NoticeKind(StrEnum):
     WRITE_AGAIN = "write_again"  # coachee: a reminder after weeks without a letter
     ANSWER_TO_REVIEW = "answer_to_review"  # supervisor: a trainee handed in a practice answer
     COMMENTS_READY = "comments_ready"  # trainee: the supervisor's comments can be read
+    APPOINTMENT_BOOKED = "appointment_booked"  # coach: a coachee booked a live session
+    APPOINTMENT_CHANGED = "appointment_changed"  # either: the other moved or cancelled it
+    CHAT_MESSAGE = "chat_message"  # either: a message in an asynchronous chat
+    CONSENT_ASKED = "consent_asked"  # coachee: the coach asks to bring a letter to intervision
+    CASE_SHARED = "case_shared"  # coach: a colleague brought a case to their group
 
 
 class MailState(StrEnum):
@@ -454,6 +459,12 @@ class Notice(db.Model):
     attempt_id: Mapped[int | None] = mapped_column(  # a practice answer (trainees' kinds)
         ForeignKey("practice_attempts.id", ondelete="CASCADE"), index=True
     )
+    appointment_id: Mapped[int | None] = mapped_column(  # a live session (agenda kinds)
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(  # an intervision case (consent, sharing)
+        ForeignKey("intervision_cases.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # seen in the app
     mail_state: Mapped[str] = mapped_column(String(10), default=MailState.NONE)
@@ -465,6 +476,8 @@ class Notice(db.Model):
     user: Mapped[User] = relationship()
     letter: Mapped[Letter | None] = relationship()
     attempt: Mapped[PracticeAttempt | None] = relationship()
+    appointment: Mapped[Appointment | None] = relationship()
+    case: Mapped[IntervisionCase | None] = relationship()
 
 
 class MutedNotice(db.Model):
@@ -595,3 +608,220 @@ class BookPassage(db.Model):
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     chapter: Mapped[BookChapter | None] = relationship(back_populates="passages")
+
+
+class Availability(db.Model):
+    """Time a coach publishes as open for a live session: once (``weekly`` False) on
+    ``starts_on``, or every week from ``starts_on`` until ``until`` (None: no end).
+
+    Kept in the coach's own clock (``time_zone``, ``minute`` after local midnight), so
+    a weekly 10:00 stays 10:00 for the coach across a daylight-saving change; the agenda
+    turns it into UTC slots (journey/agenda.py)."""
+
+    __tablename__ = "availabilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    minute: Mapped[int] = mapped_column()  # start, in minutes after local midnight
+    minutes: Mapped[int] = mapped_column()  # length of a session
+    weekly: Mapped[bool] = mapped_column(default=False)
+    until: Mapped[date | None] = mapped_column(Date)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    coach: Mapped[User] = relationship()
+
+
+class Appointment(db.Model):
+    """A live session a coachee booked in a coach's published time. Moving it changes its
+    times (``sequence`` +1, as iCalendar wants); cancelling sets ``cancelled_at``.
+    ``video_link`` is an address of the coach's own video or phone tool, shown only to
+    the two of them."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_coach_time", "coach_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    availability_id: Mapped[int | None] = mapped_column(
+        ForeignKey("availabilities.id", ondelete="SET NULL")
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uid: Mapped[str] = mapped_column(String(64), unique=True)  # the iCalendar UID
+    sequence: Mapped[int] = mapped_column(default=0)
+    video_link: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    chat_id: Mapped[int | None] = mapped_column(ForeignKey("chats.id"), unique=True)
+
+    coach: Mapped[User] = relationship(foreign_keys=[coach_id])
+    coachee: Mapped[User] = relationship(foreign_keys=[coachee_id])
+    chat: Mapped[Chat | None] = relationship(back_populates="appointment")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class ChatKind(StrEnum):
+    LIVE = "live"  # in a booked appointment: both write at the same time
+    ASYNC = "async"  # written at each one's own pace, with an agreed reply time
+
+
+class Chat(db.Model):
+    """A written conversation between a coach and a coachee: live in an appointment, or
+    asynchronous with ``reply_hours``. Its messages are the transcript in the dossier.
+
+    ``due_at`` is set while a coachee's message of an asynchronous chat waits for the
+    coach's reply (the inbox shows it like a letter's due time)."""
+
+    __tablename__ = "chats"
+    __table_args__ = (Index("ix_chats_coach_due", "coach_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default=ChatKind.LIVE)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    coachee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reply_hours: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    phase: Mapped[str | None] = mapped_column(String(20))  # the phase the coach marked last
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    coachee: Mapped[User] = relationship(foreign_keys=[coachee_id])
+    appointment: Mapped[Appointment | None] = relationship(back_populates="chat")
+    messages: Mapped[list[ChatMessage]] = relationship(
+        back_populates="chat", order_by="ChatMessage.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class ChatMessage(db.Model):
+    """One message of a chat, or (``phase`` set, no body) the coach's mark that a phase
+    of the session began. ``client_id`` is made by the writer's browser: a message
+    resent after a lost answer is stored once."""
+
+    __tablename__ = "chat_messages"
+    __table_args__ = (UniqueConstraint("chat_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"), index=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(40))
+    by_coach: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(EncryptedText, default="")
+    phase: Mapped[str | None] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    chat: Mapped[Chat] = relationship(back_populates="messages")
+
+
+class IntervisionGroup(db.Model):
+    """Coaches who bring cases to each other (made by the admin)."""
+
+    __tablename__ = "intervision_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    case_days: Mapped[int] = mapped_column(default=14)  # a case closes after this many days
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    members: Mapped[list[IntervisionMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
+
+
+class IntervisionMember(db.Model):
+    __tablename__ = "intervision_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("intervision_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    coach_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    group: Mapped[IntervisionGroup] = relationship(back_populates="members")
+    coach: Mapped[User] = relationship()
+
+
+class CaseState(StrEnum):
+    DRAFT = "draft"  # the coach reviews the anonymised text
+    ASKED = "asked"  # waiting for the coachee's consent
+    REFUSED = "refused"  # the coachee said no: nothing was shared, the texts are gone
+    SHARED = "shared"  # the group reads and comments until closes_at
+    CLOSED = "closed"  # past closes_at (or closed by the coach): the texts are removed
+
+
+class IntervisionCase(db.Model):
+    """A letter and its feedback that a coach brings to an intervision group, anonymised
+    (``letter_text``, ``feedback_text``, edited by the coach), shared only with the
+    coachee's consent and only until ``closes_at``; then its texts are removed."""
+
+    __tablename__ = "intervision_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("intervision_groups.id"), index=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    coachee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(EncryptedText, default="")  # what the coach asks
+    letter_text: Mapped[str] = mapped_column(EncryptedText, default="")
+    feedback_text: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    group: Mapped[IntervisionGroup] = relationship()
+    coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
+    coachee: Mapped[User | None] = relationship(foreign_keys=[coachee_id])
+    comments: Mapped[list[IntervisionComment]] = relationship(
+        back_populates="case", order_by="IntervisionComment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def state(self) -> CaseState:
+        if self.closed_at is not None:
+            return CaseState.CLOSED
+        if self.refused_at is not None:
+            return CaseState.REFUSED
+        if self.shared_at is not None:
+            return CaseState.SHARED
+        if self.asked_at is not None:
+            return CaseState.ASKED
+        return CaseState.DRAFT
+
+
+class IntervisionComment(db.Model):
+    """A colleague's comment on a case: on the whole, or on a ``passage`` of ``part``
+    ("letter" or "feedback"), as a supervisor comments on practice."""
+
+    __tablename__ = "intervision_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("intervision_cases.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(40))
+    part: Mapped[str | None] = mapped_column(String(20))
+    passage: Mapped[str] = mapped_column(EncryptedText, default="")
+    body: Mapped[str] = mapped_column(EncryptedText, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    case: Mapped[IntervisionCase] = relationship(back_populates="comments")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -462,6 +463,9 @@ class Notice(db.Model):
     appointment_id: Mapped[int | None] = mapped_column(  # a live session (agenda kinds)
         ForeignKey("appointments.id", ondelete="CASCADE"), index=True
     )
+    chat_id: Mapped[int | None] = mapped_column(  # an asynchronous chat (a new message)
+        ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
     case_id: Mapped[int | None] = mapped_column(  # an intervision case (consent, sharing)
         ForeignKey("intervision_cases.id", ondelete="CASCADE"), index=True
     )
@@ -477,6 +481,7 @@ class Notice(db.Model):
     letter: Mapped[Letter | None] = relationship()
     attempt: Mapped[PracticeAttempt | None] = relationship()
     appointment: Mapped[Appointment | None] = relationship()
+    chat: Mapped[Chat | None] = relationship()
     case: Mapped[IntervisionCase | None] = relationship()
 
 
@@ -640,7 +645,19 @@ class Appointment(db.Model):
     the two of them."""
 
     __tablename__ = "appointments"
-    __table_args__ = (Index("ix_appointments_coach_time", "coach_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointments_coach_time", "coach_id", "starts_at"),
+        # One booking per coach and start: two coachees booking one slot at the same
+        # moment give one appointment (cancelled ones free the slot again).
+        Index(
+            "ux_appointments_coach_start",
+            "coach_id",
+            "starts_at",
+            unique=True,
+            postgresql_where=text("cancelled_at IS NULL"),
+            sqlite_where=text("cancelled_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, crypto, database, logs, static_files
+from . import config, crypto, database, logs, realtime, static_files
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .frames import load_frames
 from .library import folder_of, load_library
@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     crypto.init_app(app)
+    realtime.init_app(app)
     database.init_app(app)
     migrate.init_app(
         app,
@@ -73,8 +74,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import web
     from .blueprints import (
         admin,
+        agenda,
         auth,
         book,
+        chats,
         dossier,
         health,
         inbox,
@@ -88,7 +91,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     static_files.init_app(app)
-    blueprints = (auth, journey, library, inbox, dossier, book, practice, privacy, admin, notices)
+    blueprints = (auth, journey, library, inbox, dossier, book, agenda, chats, practice, privacy)
+    blueprints += (admin, notices)
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)

@@ -106,6 +106,12 @@ class Defaults:
     # Quiet hours: no mail goes out to anyone in these local hours (each person may set
     # their own on their account page); what falls in them is sent when they end.
     QUIET_HOURS = "22:00-08:00"
+    # The agenda: a coachee may move or cancel a booked live session up to this many
+    # hours before it starts (the coach at any time).
+    CANCEL_HOURS = 24
+    # Live chats: where their doorbell rings between app servers (redis://host:6379); unset,
+    # the throttles' Redis when they count in Redis, else within one process only.
+    REALTIME_URL: str | None = None
     # A coach is told when a letter they hold is due within this many hours (journey tick).
     DUE_SOON_HOURS = 12
     # Where a letter goes when its due time passes unanswered (journey tick): "pool" (back

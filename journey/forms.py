@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     IntegerField,
     PasswordField,
@@ -457,3 +458,69 @@ def _notice_mail_form_class(kinds: tuple[str, ...]) -> type[NoticeMailForm]:
 
 def notice_mail_form(kinds: tuple[str, ...], **kwargs) -> NoticeMailForm:
     return _notice_mail_form_class(tuple(str(kind) for kind in kinds))(**kwargs)
+
+
+SESSION_LENGTHS = (30, 45, 60, 90)  # minutes, offered when a coach publishes time
+
+
+class AvailabilityForm(FlaskForm):
+    """Time a coach keeps free for live sessions: once, or every week."""
+
+    starts_on = DateField(
+        _l("Datum (de eerste, als het elke week is)"),
+        validators=[InputRequired(_l("Vul een datum in."))],
+    )
+    starts_at = TimeField(_l("Begintijd"), validators=[A_TIME])
+    minutes = SelectField(
+        _l("Lengte van een gesprek"),
+        choices=[
+            SelectChoice(str(m), _l("%(minutes)s minuten", minutes=m)) for m in SESSION_LENGTHS
+        ],
+        default="60",
+    )
+    weekly = BooleanField(_l("Elke week op deze dag en tijd"))
+    until = DateField(_l("Elke week tot en met (leeg: zonder einde)"), validators=[Optional()])
+
+
+class BookForm(FlaskForm):
+    """A slot to book or move to (``<availability id>-<start timestamp>``)."""
+
+    slot = StringField(
+        validators=[
+            InputRequired(_l("Kies een tijd.")),
+            Regexp(r"^\d{1,10}-\d{1,12}$", message=_l("Kies een tijd.")),
+        ]
+    )
+
+
+class VideoLinkForm(FlaskForm):
+    video_link = StringField(
+        _l("Link naar je eigen video- of beltool (alleen jullie tweeën zien hem)"),
+        filters=[strip],
+        validators=[Length(max=500, message=_l("Een link is hooguit 500 tekens lang."))],
+    )
+
+
+class ChatMessageForm(FlaskForm):
+    """A message in a chat, sent without JavaScript (the page's script sends JSON)."""
+
+    client_id = StringField(validators=[Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
+    body = TextAreaField(
+        _l("Je bericht"),
+        validators=[
+            DataRequired(_l("Schrijf eerst een bericht.")),
+            Length(max=4000, message=_l("Een bericht is hooguit 4000 tekens lang.")),
+        ],
+    )
+
+
+class PhaseForm(FlaskForm):
+    client_id = StringField(validators=[Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
+    phase = StringField(validators=[InputRequired()])
+
+
+class AsyncChatForm(FlaskForm):
+    """The coach opens a chat on distance with one of their coachees."""
+
+    coachee = SelectField(_l("Met"), choices=[])
+    reply_hours = SelectField(_l("Je antwoordt binnen"), choices=[], default="4")

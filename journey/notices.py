@@ -32,6 +32,9 @@ from . import accounts, timezones
 from .extensions import db
 from .models import (
     Answer,
+    Appointment,
+    Chat,
+    IntervisionCase,
     Letter,
     LetterEvent,
     LetterEventKind,
@@ -55,7 +58,14 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 
 # The kinds each role receives (and can switch off on their account page).
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
-    Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON, NoticeKind.POOL_DIGEST),
+    Role.COACH: (
+        NoticeKind.LETTER_ARRIVED,
+        NoticeKind.LETTER_DUE_SOON,
+        NoticeKind.POOL_DIGEST,
+        NoticeKind.APPOINTMENT_BOOKED,
+        NoticeKind.APPOINTMENT_CHANGED,
+        NoticeKind.CHAT_MESSAGE,
+    ),
     Role.TRAINEE: (NoticeKind.COMMENTS_READY,),
     Role.ADMIN: (NoticeKind.LETTER_OVERDUE,),
     Role.SUPERVISOR: (NoticeKind.ANSWER_TO_REVIEW,),
@@ -64,6 +74,8 @@ KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
         NoticeKind.COACH_LETTER_ARRIVED,
         NoticeKind.DRAFT_WAITING,
         NoticeKind.WRITE_AGAIN,
+        NoticeKind.APPOINTMENT_CHANGED,
+        NoticeKind.CHAT_MESSAGE,
     ),
 }
 
@@ -87,6 +99,11 @@ KIND_LABELS = {
     NoticeKind.WRITE_AGAIN: lazy_gettext("ik een paar weken niet geschreven heb"),
     NoticeKind.ANSWER_TO_REVIEW: lazy_gettext("een leerling een oefenantwoord inlevert"),
     NoticeKind.COMMENTS_READY: lazy_gettext("mijn supervisor klaar is met het commentaar"),
+    NoticeKind.APPOINTMENT_BOOKED: lazy_gettext("iemand een chatgesprek bij mij boekt"),
+    NoticeKind.APPOINTMENT_CHANGED: lazy_gettext(
+        "een chatgesprek met mij verzet of afgezegd wordt"
+    ),
+    NoticeKind.CHAT_MESSAGE: lazy_gettext("er een nieuw bericht in een chat op afstand staat"),
 }
 
 
@@ -109,6 +126,9 @@ def record(
     *,
     letter: Letter | None = None,
     attempt: PracticeAttempt | None = None,
+    appointment: Appointment | None = None,
+    chat: Chat | None = None,
+    case: IntervisionCase | None = None,
     mail: bool | None = None,
 ) -> Notice:
     """Note that ``kind`` happened for ``user``; mailed when a mail server is set (or
@@ -121,6 +141,9 @@ def record(
         kind=kind,
         letter=letter,
         attempt=attempt,
+        appointment=appointment,
+        chat=chat,
+        case=case,
         created_at=now,
         mail_state=MailState.PENDING if mailed else MailState.NONE,
         next_attempt_at=now if mailed else None,
@@ -424,6 +447,16 @@ def mark_letter_read(user: User, letter_id: int, now: datetime) -> None:
     )
 
 
+def mark_chat_read(user: User, chat_id: int, now: datetime) -> None:
+    """``user`` opened the chat ``chat_id``: its notices are no longer new."""
+    db.session.execute(
+        update(Notice)
+        .where(Notice.user_id == user.id, Notice.chat_id == chat_id, Notice.read_at.is_(None))
+        .values(read_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def forget(user: User, letter_ids) -> None:
     """Remove ``user``'s notices and switches, and anyone's notices about the letters
     ``letter_ids`` (a query or a list): the user is being erased."""
@@ -433,18 +466,21 @@ def forget(user: User, letter_ids) -> None:
     db.session.execute(delete(MutedNotice).where(MutedNotice.user_id == user.id))
 
 
-def link_target(
-    kind: str, letter_id: int | None, attempt_id: int | None = None
-) -> tuple[str, dict] | None:
+def link_target(notice: Notice | Claimed) -> tuple[str, dict] | None:
     """Where a notice's reader reads what happened: an endpoint and its arguments."""
+    kind, letter_id = notice.kind, notice.letter_id
     if kind in REMINDER_KINDS:
         return "journey.world_map", {}
     if kind == NoticeKind.POOL_DIGEST:
         return "inbox.index", {}
     if kind == NoticeKind.LETTER_OVERDUE:
         return "admin.mail_status", {}  # the overdue letters across all coaches
-    if attempt_id is not None:
-        return "practice.attempt", {"attempt_id": attempt_id}
+    if notice.attempt_id is not None:
+        return "practice.attempt", {"attempt_id": notice.attempt_id}
+    if notice.appointment_id is not None:
+        return "agenda.appointment", {"appointment_id": notice.appointment_id}
+    if notice.chat_id is not None:
+        return "chats.chat", {"chat_id": notice.chat_id}
     if letter_id is None:
         return None
     if kind in COACH_KINDS:
@@ -463,6 +499,24 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.APPOINTMENT_BOOKED:
+        return Wording(
+            _("Er is een chatgesprek bij je geboekt"),
+            _("Een coachee heeft een chatgesprek geboekt in de tijd die je vrijhield."),
+            _("Bekijk de afspraak"),
+        )
+    if kind == NoticeKind.APPOINTMENT_CHANGED:
+        return Wording(
+            _("Een chatgesprek is verzet of afgezegd"),
+            _("Een afspraak voor een chatgesprek is veranderd. In Journey zie je wat er nu staat."),
+            _("Bekijk de afspraak"),
+        )
+    if kind == NoticeKind.CHAT_MESSAGE:
+        return Wording(
+            _("Er is een nieuw bericht in je chat"),
+            _("Er staat een nieuw bericht voor je klaar in een chat op afstand in Journey."),
+            _("Lees het bericht"),
+        )
     if kind == NoticeKind.LETTER_OVERDUE:
         return Wording(
             _("Een brief is over zijn tijd"),
@@ -559,6 +613,9 @@ class Claimed:
     letter_due_at: datetime | None
     attempts: int
     locale: str | None = None  # the recipient's own language (None: the organisation's)
+    appointment_id: int | None = None
+    chat_id: int | None = None
+    case_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -606,6 +663,9 @@ def claim_next(now: datetime, defaults: Defaults) -> Claimed | None:
         letter_due_at=notice.letter.due_at if notice.letter else None,
         attempts=notice.attempts,
         locale=notice.user.locale,
+        appointment_id=notice.appointment_id,
+        chat_id=notice.chat_id,
+        case_id=notice.case_id,
     )
     db.session.commit()
     return claimed

@@ -23,7 +23,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_number, get_locale, ngettext
+from flask_babel import format_date, format_number, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -31,7 +31,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, figures, locales, progress, proposals, rescue, templating, timezones
+from . import accounts, chats, figures, locales, progress, proposals, rescue, templating, timezones
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
@@ -387,6 +387,22 @@ def day_filter(value: date) -> str:
     return format_date(value, "long")
 
 
+def day_name_filter(value: date) -> str:
+    """The name of the weekday of ``value`` in the page's language ("dinsdag")."""
+    return format_date(value, "EEEE")
+
+
+def minute_time_filter(minutes: int) -> str:
+    """A time of day kept as minutes after midnight, as the page's language writes it."""
+    return format_time(timezones.at_minutes(minutes), "short", rebase=False)
+
+
+def chat_phase_title(phase_id: str) -> str:
+    """The title of a phase of a live chat session ("Warm welkom")."""
+    phase = chats.phase(phase_id)
+    return str(phase.title) if phase else phase_id
+
+
 def library_text_title(text_id: str) -> str | None:
     """The title of the library text ``text_id``; None when there is no such text."""
     text = library().text(text_id)
@@ -443,12 +459,15 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_filter, "when")
     app.add_template_filter(paragraphs_filter, "paragraphs")
     app.add_template_filter(day_filter, "day")
+    app.add_template_filter(day_name_filter, "day_name")
+    app.add_template_filter(minute_time_filter, "minute_time")
     app.add_template_filter(duration, "duration")
     app.add_template_filter(count_label, "count_label")
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["world"] = world
     app.jinja_env.globals["text_title"] = library_text_title
     app.jinja_env.globals["proposal_state"] = proposals.state
+    app.jinja_env.globals["phase_title"] = chat_phase_title
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["world_lang"] = world_lang
     app.jinja_env.globals["long_moment_format"] = long_moment_format

@@ -36,7 +36,7 @@ def compose(claimed: notices.Claimed, settings: mail.MailSettings, now: datetime
         current_app.config["SECRET_KEY"], claimed.user_id, claimed.kind
     )
     unsubscribe = url_for("notices.unsubscribe", token=token, _external=True)
-    target = notices.link_target(claimed.kind, claimed.letter_id, claimed.attempt_id)
+    target = notices.link_target(claimed)
     link = url_for(target[0], **target[1], _external=True) if target else None
     lines = [_("Hallo,"), "", words.body]
     if claimed.kind in notices.COACH_KINDS and claimed.letter_due_at:

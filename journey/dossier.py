@@ -13,18 +13,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import progress, visits
+from . import chats, progress, visits
 from .extensions import db
 from .frames import Frame, FrameSet
 from .models import Answer as AnswerRow
-from .models import Feedback, Letter, LetterKind, User, Visit
+from .models import Chat, ChatKind, ChatMessage, Feedback, Letter, LetterKind, User, Visit
 from .worlds import Place, World
 
 FORMAT = "journey-dossier"
@@ -108,8 +108,33 @@ class Measure:
     progress: int | None = None
 
 
-Entry = Stop | LetterEntry | FeedbackEntry
-_RANK = {"stop": 0, "letter": 1, "feedback": 2}
+@dataclass(frozen=True)
+class ChatLine:
+    """One message of a chat transcript, or (``phase`` set, no text) the mark of where a
+    phase of the live session began."""
+
+    at: datetime
+    author: str
+    by_coach: bool
+    text: str
+    phase: str = ""  # the phase's id ("welcome", ...)
+    phase_title: str = ""
+
+
+@dataclass(frozen=True)
+class ChatEntry:
+    """The transcript of a chat: a live session of an appointment, or a chat on distance."""
+
+    at: datetime  # the session's start (live) or the first message (on distance)
+    chat_id: int
+    live: bool
+    coach: str
+    lines: tuple[ChatLine, ...]
+    kind: ClassVar[str] = "chat"
+
+
+Entry = Stop | LetterEntry | FeedbackEntry | ChatEntry
+_RANK = {"stop": 0, "letter": 1, "feedback": 2, "chat": 3}
 
 
 @dataclass(frozen=True)
@@ -139,6 +164,7 @@ class Dossier:
 # Building from the database
 
 
+NEVER = datetime.max.replace(tzinfo=UTC)  # a period bound nothing reaches
 LETTERS_PER_PAGE = 10  # letters on one page of the dossier; older ones a click away
 
 
@@ -162,13 +188,15 @@ def build_dossier(
     """
     if page is None:
         letters, stops, older = _sent_letters(coachee), visits.route(coachee), False
+        period: tuple[datetime | None, datetime | None] = (None, None)
     else:
-        letters, stops, older = _letters_page(coachee, page, per_page)
+        letters, stops, older, period = _letters_page(coachee, page, per_page)
     entries: list[Entry] = [_stop(visit, world) for visit in stops]
     entries += [_letter_entry(letter, world) for letter in letters]
     entries += [
         _feedback_entry(letter, world, frames) for letter in letters if _sent_feedback(letter)
     ]
+    entries += _chat_entries(coachee, *period)
     entries.sort(key=lambda e: (e.at, _RANK[e.kind]))
     measures = tuple(
         Measure(letter.sent_at, letter.mood, letter.progress if with_goal else None)
@@ -189,10 +217,11 @@ def build_dossier(
     )
 
 
-def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool]:
+def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool, tuple]:
     """The letters of one dossier page (oldest first), the visits written in their
-    period, and whether older letters exist. The period runs from the page's oldest
-    letter (from the start on the last page) to the next newer letter (now on page 1)."""
+    period, whether older letters exist, and the period (from, before; None: open). The
+    period runs from the page's oldest letter (from the start on the last page) to the
+    next newer letter (now on page 1)."""
     page = max(page, 1)
     skip = (page - 1) * per_page
     # Which letters, by their index: the next newer letter (bounds the period), this
@@ -206,7 +235,7 @@ def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, 
     ).all()
     newer = newest_first.pop(0) if skip and newest_first else None
     if skip and not newest_first:  # past the oldest letter: an empty page
-        return [], [], False
+        return [], [], False, (NEVER, NEVER)
     older = len(newest_first) > per_page
     ids = [row.id for row in newest_first[:per_page]]
     letters = list(db.session.scalars(_sent_letters_query(coachee).where(Letter.id.in_(ids))))
@@ -216,7 +245,44 @@ def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, 
     if newer is not None:
         stops = stops.where(Visit.written_at < newer.sent_at)
     route = list(db.session.scalars(stops.order_by(Visit.written_at, Visit.id)))
-    return letters, route, older
+    since = letters[0].sent_at if older and letters else None
+    return letters, route, older, (since, newer.sent_at if newer is not None else None)
+
+
+def _chat_entries(coachee: User, since: datetime | None, before: datetime | None):
+    """The coachee's chats with messages, begun in the period, as transcripts."""
+    query = (
+        select(Chat)
+        .where(Chat.coachee_id == coachee.id)
+        .options(
+            selectinload(Chat.messages), selectinload(Chat.appointment), selectinload(Chat.coach)
+        )
+        .order_by(Chat.created_at, Chat.id)
+    )
+    entries = []
+    for chat in db.session.scalars(query):
+        lines = tuple(_chat_line(m) for m in chat.messages)
+        if not any(not line.phase for line in lines):
+            continue  # nothing was written (a cancelled or unused appointment)
+        live = chat.kind == ChatKind.LIVE
+        at = chat.appointment.starts_at if live and chat.appointment else lines[0].at
+        if (since is not None and at < since) or (before is not None and at >= before):
+            continue
+        coach = chat.coach.pseudonym if chat.coach else ""
+        entries.append(ChatEntry(at, chat.id, live, coach, lines))
+    return entries
+
+
+def _chat_line(message: ChatMessage) -> ChatLine:
+    phase = chats.phase(message.phase)
+    return ChatLine(
+        message.sent_at,
+        message.author_name,
+        message.by_coach,
+        message.body,
+        message.phase or "",
+        str(phase.title) if phase else "",
+    )
 
 
 def _sent_letters(coachee: User) -> list[Letter]:
@@ -428,10 +494,22 @@ def _feedback_letter_markdown(
     return lines + [_quote("\n\n".join(section.text for section in feedback.sections)), ""]
 
 
+def _chat_markdown(chat: ChatEntry, when: Callable[[datetime], str]) -> list[str]:
+    title = _md_text(chat_title(chat))
+    lines = [f"### {when(chat.at)} · {title}", ""]
+    for line in chat.lines:
+        if line.phase:
+            lines += [f"*{_md_text(_('Fase: %(phase)s', phase=line.phase_title))}*", ""]
+        else:
+            lines += [f"**{_md_text(line.author)}** ({when(line.at)}):", "", _quote(line.text), ""]
+    return lines
+
+
 _MARKDOWN: dict[str, Callable[[Any, Callable[[datetime], str]], list[str]]] = {
     "stop": _stop_markdown,
     "letter": _letter_markdown,
     "feedback": _feedback_markdown,
+    "chat": _chat_markdown,
 }
 
 
@@ -488,6 +566,12 @@ def feedback_reference(feedback: FeedbackEntry, letter_at: str) -> str:
             when=letter_at,
         )
     return _("Antwoord op de vrije brief van %(when)s", when=letter_at)
+
+
+def chat_title(chat: ChatEntry) -> str:
+    if chat.live:
+        return _("Live chatgesprek met %(coach)s", coach=chat.coach)
+    return _("Chat op afstand met %(coach)s", coach=chat.coach)
 
 
 def export_name(dossier: Dossier, day: date, extension: str) -> str:

@@ -515,7 +515,7 @@ class ChatMessageForm(FlaskForm):
 
 
 class PhaseForm(FlaskForm):
-    client_id = StringField(validators=[Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
+    client_id = StringField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
     phase = StringField(validators=[InputRequired()])
 
 

@@ -20,10 +20,16 @@ from journey.crypto import EncryptedText, EncryptionKeyError, Keyring, Undecrypt
 from journey.extensions import db
 from journey.models import (
     Answer,
+    Appointment,
     BookChapter,
     BookPassage,
+    Chat,
+    ChatMessage,
     Feedback,
     FeedbackPart,
+    IntervisionCase,
+    IntervisionComment,
+    IntervisionGroup,
     Letter,
     LetterKind,
     PracticeAttempt,
@@ -145,7 +151,40 @@ def write_every_kind_of_text(app, coachee, coach, now, text: str) -> None:
             marked_at=now,
         )
         db.session.add_all([visit, answer, letter, feedback, part, attempt, practice, comment])
-        db.session.add_all([proposal, chapter, passage])
+        chat = Chat(kind="live", coach=coach, coachee=coachee, created_at=now)
+        message = ChatMessage(
+            chat=chat, client_id="c" * 12, author_name="x", body=f"bericht {text}", sent_at=now
+        )
+        appointment = Appointment(
+            coach=coach,
+            coachee=coachee,
+            starts_at=now,
+            ends_at=now,
+            uid=f"{uuid.uuid4()}@journey",
+            video_link=f"https://video.example.org/{text}",
+            created_at=now,
+            cancelled_at=now,  # (written twice by some tests: one booking per start)
+            chat=chat,
+        )
+        group = IntervisionGroup(name="groep", created_at=now)
+        case = IntervisionCase(
+            group=group,
+            coach_id=coach.id,
+            coachee_id=coachee.id,
+            question=f"vraag {text}",
+            letter_text=f"casusbrief {text}",
+            feedback_text=f"casusfeedback {text}",
+            created_at=now,
+        )
+        remark = IntervisionComment(
+            case=case,
+            author_name="x",
+            passage=f"casuspassage {text}",
+            body=f"casusopmerking {text}",
+            created_at=now,
+        )
+        db.session.add_all([proposal, chapter, passage, chat, message, appointment])
+        db.session.add_all([group, case, remark])
         db.session.commit()
 
 

@@ -35,7 +35,7 @@ from .. import access_log, chats, database, notices, second_reader
 from ..extensions import db
 from ..forms import AsyncChatForm, ChatMessageForm, PhaseForm
 from ..models import ChatMessage, Role, User
-from ..web import clock_time, now, role_required, wants_json
+from ..web import clock_time, now, reads_json, role_required, storable, wants_json
 
 bp = Blueprint("chats", __name__, url_prefix="/chats")
 
@@ -55,6 +55,10 @@ def problem_message(code: str) -> str:
         "phase": _("Alleen de coach markeert de fasen van het gesprek."),
         "reply_hours": _("Kies een antwoordtijd uit de lijst."),
         "coachee": _("Met deze coachee kun je geen chat beginnen."),
+        "unstorable": _(
+            "Je bericht bevat een onzichtbaar teken dat Journey niet kan bewaren. Haal het "
+            "weg en probeer het opnieuw."
+        ),
     }
     return messages.get(code, _("Dat lukte niet. Probeer het nog een keer."))
 
@@ -66,7 +70,7 @@ def _own(chat_id: int):
     return chat
 
 
-def as_event(message: ChatMessage) -> dict:
+def as_event(message: ChatMessage, viewer_id: int | None = None) -> dict:
     """A message as the page's script shows it (times in the reader's own zone)."""
     phase = chats.phase(message.phase)
     return {
@@ -74,7 +78,7 @@ def as_event(message: ChatMessage) -> dict:
         "client_id": message.client_id,
         "author": message.author_name,
         "by_coach": message.by_coach,
-        "own": message.author_id == current_user.id,
+        "own": message.author_id == (viewer_id or current_user.id),
         "body": message.body,
         "phase": message.phase,
         "phase_title": str(phase.title) if phase else None,
@@ -154,12 +158,15 @@ def chat(chat_id: int, form: ChatMessageForm | None = None, status: int = 200):
 
 
 @bp.post("/<int:chat_id>/messages")
+@reads_json
 @role_required(*PEOPLE)
 def send(chat_id: int):
     found = _own(chat_id)
     if request.is_json:
         data = request.get_json(silent=True) or {}
         client_id, body = str(data.get("client_id") or ""), str(data.get("body") or "")
+        if not storable(body):
+            return jsonify(error="unstorable", message=problem_message("unstorable")), 422
     else:
         form = ChatMessageForm()
         if not form.validate_on_submit():
@@ -185,6 +192,7 @@ def send(chat_id: int):
 
 
 @bp.post("/<int:chat_id>/phase")
+@reads_json
 @role_required(Role.COACH)
 def mark_phase(chat_id: int):
     found = _own(chat_id)
@@ -244,8 +252,11 @@ def stream(chat_id: int):
     found = _own(chat_id)
     given = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
     last_id = int(given) if given.isdigit() and len(given) < 12 else 0
-    chat_id = found.id
-    db.session.rollback()  # no transaction is held while the stream waits
+    chat_id, viewer_id = found.id, current_user.id
+    # The reader's account stays as read (their zone and language format the times); no
+    # transaction is held while the stream waits.
+    db.session.expunge(current_user._get_current_object())
+    db.session.rollback()
     bell = current_app.extensions["journey.bell"]
     look_every = LOOK_EVERY_SHARED if bell.shared else LOOK_EVERY_LOCAL
 
@@ -258,7 +269,7 @@ def stream(chat_id: int):
             while True:
                 for message in chats.after(chat_id, last_id):
                     last_id = message.id
-                    yield f"id: {message.id}\ndata: {json.dumps(as_event(message))}\n\n"
+                    yield f"id: {message.id}\ndata: {json.dumps(as_event(message, viewer_id))}\n\n"
                 db.session.rollback()  # end the read: the connection goes back to the pool
                 left = deadline - time.monotonic()
                 if left <= 0:

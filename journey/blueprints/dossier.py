@@ -43,6 +43,7 @@ def _names() -> dict:
         "letter_title": domain.letter_title,
         "letter_route": domain.letter_route,
         "feedback_title": domain.feedback_title,
+        "chat_title": domain.chat_title,
         "feedback_reference": domain.feedback_reference,
         "LONG_DATE": long_moment_format(),
     }

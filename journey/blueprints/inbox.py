@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import (
     access,
     access_log,
+    chats,
     database,
     free_letters,
     harvest,
@@ -77,7 +78,14 @@ def index():
     day_end = end_of_day(now(), user_zone())
     page = inbox.inbox_page(current_user, name, now(), day_end, page_number)
     figures = figures_for(current_user.id, now())
-    return render_template("inbox/index.html", page=page, filter=name, now=now(), figures=figures)
+    return render_template(
+        "inbox/index.html",
+        page=page,
+        filter=name,
+        now=now(),
+        figures=figures,
+        waiting_chats=chats.waiting_for(current_user) if name != "answered" else [],
+    )
 
 
 @bp.route("/letters/<int:letter_id>")

@@ -112,6 +112,9 @@ class Defaults:
     # Live chats: where their doorbell rings between app servers (redis://host:6379); unset,
     # the throttles' Redis when they count in Redis, else within one process only.
     REALTIME_URL: str | None = None
+    # How long one Server-Sent Events connection of a chat page lasts before the browser
+    # reconnects (and goes on where it was): shorter than any proxy's read timeout.
+    CHAT_STREAM_SECONDS = 45
     # A coach is told when a letter they hold is due within this many hours (journey tick).
     DUE_SOON_HOURS = 12
     # Where a letter goes when its due time passes unanswered (journey tick): "pool" (back

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from journey import book, free_letters, inbox, practice, proposals, visits
+from journey import agenda, book, chats, free_letters, inbox, practice, proposals, visits
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 from journey.notices import unsubscribe_token
@@ -133,6 +133,25 @@ EXPECTED: dict[str, dict[str, int]] = {
     "book.remove_passage": row(coachee_a=302),
     "book.sharing": row(coachees=302),  # an empty form: not shared
     "book.export": row(coachees=200),
+    # the agenda: A's appointment with coach A, and its live chat (not open yet)
+    "agenda.index": row(coachees=200, coaches=200),
+    "agenda.publish": row(coaches=422),  # an empty form: no date
+    "agenda.withdraw": row(coach_a=302),
+    "agenda.book": row(coachees=302),  # an empty form: back, asked to choose a time
+    "agenda.appointment": row(coachee_a=200, coach_a=200),
+    "agenda.move": row(coachee_a=302, coach_a=302),  # an empty form: back, asked to choose
+    "agenda.cancel": row(coachee_a=302, coach_a=302),
+    "agenda.set_link": row(coach_a=302),  # an empty link: none
+    "agenda.calendar_file": row(coachee_a=200, coach_a=200),
+    "chats.index": row(coachees=200, coaches=200),
+    "chats.start": row(coaches=422),  # an empty form: no coachee
+    "chats.chat": row(coachee_a=200, coach_a=200),
+    "chats.send": row(coachee_a=422, coach_a=422),  # an empty form: no message
+    "chats.mark_phase": row(coach_a=400),  # an empty form: no phase
+    "chats.close": row(coach_a=302),
+    "chats.messages": row(coachee_a=200, coach_a=200),
+    "chats.stream": row(coachee_a=200, coach_a=200),
+    "chats.second_reading": row(),  # the chat is still open: nothing to read back yet
     "book.coachee_book": row(coach_a=200),
     # administration
     "admin.index": row(admin=200),
@@ -231,6 +250,11 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("book.coachee_book", {"coachee_id": "missing"}, row()),
     ("book.edit_chapter", {"chapter_id": "missing"}, row()),
     ("book.export", {"fmt": "fmt.docx"}, row()),
+    # the second reader reads a closed chat for its coach only
+    ("chats.second_reading", {"chat_id": "a.closed_chat"}, row(coach_a=200)),
+    ("chats.chat", {"chat_id": "b.chat"}, row(coachee_b=200, coach_b=200)),
+    ("agenda.appointment", {"appointment_id": "b.appointment"}, row(coachee_b=200, coach_b=200)),
+    ("agenda.withdraw", {"availability_id": "b.availability"}, row(coach_b=302)),
     # a spoilt unsubscribe link is refused alike for everyone
     ("notices.unsubscribe", {"token": "spoilt.token"}, row(400, anonymous=400)),
 ]
@@ -255,6 +279,9 @@ PARAMS = {
     "text_id": "text",
     "passage_id": "a.passage",
     "proposal_id": "a.proposal",
+    "availability_id": "a.availability",
+    "appointment_id": "a.appointment",
+    "chat_id": "a.chat",
 }
 PARAMS_FOR = {
     "practice.sample": {"sample_id": "t.draft_sample"},
@@ -270,6 +297,8 @@ JSON_BODY = {
     "auth.keep_alive",
 }
 LAST = (
+    "chats.close",
+    "agenda.cancel",
     "book.remove_passage",
     "book.delete_chapter",
     "inbox.close_trajectory",
@@ -335,8 +364,30 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
         world=world,
         known_text=lambda _text: False,
     )
+    publish = dict(minute=10 * 60, minutes=60, weekly=False, until=None)
+    agenda.publish(  # booked below
+        coach,
+        starts_on=clock().date() + timedelta(days=7),
+        **publish,
+        zone_name="Europe/Amsterdam",
+        now=clock(),
+    )
+    appointment = agenda.book(coachee, agenda.slots(coach, clock())[0].key, clock())
+    kept = agenda.publish(  # withdrawn by the walk: the booked one's stays
+        coach,
+        starts_on=clock().date() + timedelta(days=8),
+        **publish,
+        zone_name="Europe/Amsterdam",
+        now=clock(),
+    )
+    closed_chat = chats.start_async(coach, coachee, 4, clock())
+    chats.close(closed_chat, clock())
     db.session.flush()
     return {
+        f"{side}.availability": kept.id,
+        f"{side}.appointment": appointment.id,
+        f"{side}.chat": appointment.chat_id,
+        f"{side}.closed_chat": closed_chat.id,
         f"{side}.coachee": coachee.id,
         f"{side}.letter": letter.id,
         f"{side}.letter.key": f"s-{frame.sections[0].id}",
@@ -378,6 +429,7 @@ def cast(app, make_user, clock) -> Cast:
     values |= {"missing": 999_999, "missing.place": "nergens", "fmt.json": "json"}
     values |= {"fmt.docx": "docx", "spoilt.token": "abc"}
     values["text"] = app.extensions["journey.library"].texts[0].id
+    app.config["CHAT_STREAM_SECONDS"] = 0.05  # a stream answers, then ends
     kind = NoticeKind.FEEDBACK_ARRIVED  # A's unsubscribe link from a feedback mail
     values["a.unsubscribe"] = unsubscribe_token(
         app.config["SECRET_KEY"], users["coachee_a"].id, kind

@@ -15,7 +15,6 @@ import pytest
 import sqlalchemy as sa
 
 from journey import agenda, crypto
-from journey.blueprints import chats as chat_views
 from journey.extensions import db
 from journey.models import Chat, ChatMessage, Notice, NoticeKind, Role, User
 
@@ -194,10 +193,8 @@ def test_nobody_else_reads_or_writes_the_chat(app, client, make_user, coach, coa
     assert stored(app, live_chat) == [("Alleen voor mijn coach.", None)]
 
 
-def test_the_stream_sends_what_the_page_does_not_have_yet(
-    app, client, coachee, live_chat, monkeypatch
-):
-    monkeypatch.setattr(chat_views, "STREAM_SECONDS", 0.2)
+def test_the_stream_sends_what_the_page_does_not_have_yet(app, client, coachee, live_chat):
+    app.config["CHAT_STREAM_SECONDS"] = 0.2
     login(client, coachee)
     ids = [say(client, live_chat, f"Bericht {n}").get_json()["id"] for n in range(3)]
     response = client.get(f"/chats/{live_chat}/stream", headers={"Last-Event-ID": str(ids[0])})

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from journey import book, free_letters, inbox, notices, practice, proposals, visits
+from journey import agenda, book, free_letters, inbox, notices, practice, proposals, visits
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 
@@ -93,8 +93,24 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
             world=world,
             known_text=lambda _text: False,
         )
+        coach_user = db.session.get(User, coach.id)
+        agenda.publish(
+            coach_user,
+            starts_on=clock().date() + timedelta(days=7),
+            minute=600,
+            minutes=60,
+            weekly=False,
+            until=None,
+            zone_name="Europe/Amsterdam",
+            now=clock(),
+        )
+        appointment = agenda.book(user, agenda.slots(coach_user, clock())[0].key, clock())
         db.session.flush()
+        app.config["CHAT_STREAM_SECONDS"] = 0.05  # a stream answers, then ends
         values = {
+            "availability_id": appointment.availability_id,
+            "appointment_id": appointment.id,
+            "chat_id": appointment.chat_id,
             "visit_id": visit.id,
             "letter_id": letter_id,
             "free_letter_id": draft.id,

@@ -13,7 +13,11 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_datetime, get_time_format
 from flask import (
     Blueprint,
     Response,
@@ -24,9 +28,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -35,12 +39,11 @@ from .. import access_log, chats, database, notices, second_reader
 from ..extensions import db
 from ..forms import AsyncChatForm, ChatMessageForm, PhaseForm
 from ..models import ChatMessage, Role, User
-from ..web import clock_time, now, reads_json, role_required, storable, wants_json
+from ..web import now, reads_json, role_required, storable, user_zone, wants_json
 
 bp = Blueprint("chats", __name__, url_prefix="/chats")
 
 PEOPLE = (Role.COACH, Role.COACHEE)
-STREAM_SECONDS = 45  # a stream ends after this; the browser reconnects (Last-Event-ID)
 LOOK_EVERY_SHARED = 15.0  # seconds between looks in the database with a shared bell
 LOOK_EVERY_LOCAL = 1.0  # and without one (other processes cannot ring it)
 RETRY_MS = 1000
@@ -70,20 +73,47 @@ def _own(chat_id: int):
     return chat
 
 
-def as_event(message: ChatMessage, viewer_id: int | None = None) -> dict:
-    """A message as the page's script shows it (times in the reader's own zone)."""
-    phase = chats.phase(message.phase)
-    return {
-        "id": message.id,
-        "client_id": message.client_id,
-        "author": message.author_name,
-        "by_coach": message.by_coach,
-        "own": message.author_id == (viewer_id or current_user.id),
-        "body": message.body,
-        "phase": message.phase,
-        "phase_title": str(phase.title) if phase else None,
-        "time": clock_time(message.sent_at),
-    }
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a chat's events, taken from the request: the stream sends them after the
+    request is over, with no request context."""
+
+    user_id: int
+    zone: ZoneInfo
+    locale: Locale
+    time_pattern: str
+    phase_titles: dict[str, str]
+
+    @classmethod
+    def now(cls) -> Reader:
+        locale = get_locale()
+        return cls(
+            current_user.id,
+            user_zone(),
+            locale,
+            get_time_format("short", locale=locale).pattern,
+            {phase.id: str(phase.title) for phase in chats.PHASES},
+        )
+
+    def event(self, message: ChatMessage) -> dict:
+        """A message as the page's script shows it (its time in the reader's own zone)."""
+        return {
+            "id": message.id,
+            "client_id": message.client_id,
+            "author": message.author_name,
+            "by_coach": message.by_coach,
+            "own": message.author_id == self.user_id,
+            "body": message.body,
+            "phase": message.phase,
+            "phase_title": self.phase_titles.get(message.phase or ""),
+            "time": format_datetime(
+                message.sent_at, self.time_pattern, tzinfo=self.zone, locale=self.locale
+            ),
+        }
+
+
+def as_event(message: ChatMessage) -> dict:
+    return Reader.now().event(message)
 
 
 @bp.route("/")
@@ -248,29 +278,35 @@ def messages(chat_id: int):
 def stream(chat_id: int):
     """Server-Sent Events: every message after the last one the page has (the
     ``Last-Event-ID`` header, else ``after``), then each new one as it comes, for
-    ``STREAM_SECONDS``; the browser then reconnects and goes on where it was."""
+    ``CHAT_STREAM_SECONDS``; the browser then reconnects and goes on where it was.
+
+    The events are sent after the request is over: each look in the database has an app
+    context (and a connection) of its own, none is held while the stream waits."""
     found = _own(chat_id)
     given = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
     last_id = int(given) if given.isdigit() and len(given) < 12 else 0
-    chat_id, viewer_id = found.id, current_user.id
-    # The reader's account stays as read (their zone and language format the times); no
-    # transaction is held while the stream waits.
-    db.session.expunge(current_user._get_current_object())
-    db.session.rollback()
-    bell = current_app.extensions["journey.bell"]
+    app, reader, chat_id = current_app._get_current_object(), Reader.now(), found.id
+    bell = app.extensions["journey.bell"]
     look_every = LOOK_EVERY_SHARED if bell.shared else LOOK_EVERY_LOCAL
+    seconds = float(app.config["CHAT_STREAM_SECONDS"])
+
+    def look() -> list[tuple[int, str]]:
+        with app.app_context():
+            try:
+                return [(m.id, json.dumps(reader.event(m))) for m in chats.after(chat_id, last_id)]
+            finally:
+                db.session.remove()
 
     def events() -> Iterator[str]:
         nonlocal last_id
         listener = bell.listen(chat_id)  # before the first look: no ring is missed
         try:
             yield f"retry: {RETRY_MS}\n\n"
-            deadline = time.monotonic() + STREAM_SECONDS
+            deadline = time.monotonic() + seconds
             while True:
-                for message in chats.after(chat_id, last_id):
-                    last_id = message.id
-                    yield f"id: {message.id}\ndata: {json.dumps(as_event(message, viewer_id))}\n\n"
-                db.session.rollback()  # end the read: the connection goes back to the pool
+                for message_id, data in look():
+                    last_id = message_id
+                    yield f"id: {message_id}\ndata: {data}\n\n"
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return
@@ -278,9 +314,8 @@ def stream(chat_id: int):
                     yield ": still here\n\n"
         finally:
             listener.close()
-            db.session.remove()
 
-    response = Response(stream_with_context(events()), mimetype="text/event-stream")
+    response = Response(events(), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # nginx passes each event on at once
     return response

@@ -91,6 +91,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "admin.access_log_search": ("admin",),
     "admin.mail_status": ("admin",),
     "install.offline": ("anonymous",),
+    "agenda.index": ("coachee", "coach"),
+    "agenda.appointment": ("coachee", "coach"),
+    "chats.index": ("coachee", "coach"),
+    "chats.chat": ("coachee", "coach"),
 }
 # GET routes that are no page of their own, and why
 NOT_PAGES = {
@@ -105,6 +109,10 @@ NOT_PAGES = {
     "auth.login_code": "checked on the way in, when staff log in (log_in_checked)",
     "install.manifest": "the web app manifest (JSON; tests/test_install.py)",
     "install.service_worker": "the service worker's script (tests/test_install.py)",
+    "agenda.calendar_file": "a download (iCalendar)",
+    "chats.messages": "JSON for the chat page's script (the fallback to the stream)",
+    "chats.stream": "Server-Sent Events for the chat page's script",
+    "chats.second_reading": "only for a closed chat (tests/test_chats.py)",
 }
 
 # Findings that count whatever axe's impact: the page's structure (a header, a menu, a

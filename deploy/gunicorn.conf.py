@@ -7,6 +7,7 @@ Environment:
 - ``JOURNEY_WORKERS``: the most worker processes. gunicorn starts 2 x cores + 1
   (the cores this process may use), but never more than this (default 8: each worker
   holds its own database connections).
+- ``JOURNEY_THREADS``: threads per worker (default 8; see ``worker_class``).
 - ``JOURNEY_LOG_FORMAT``: ``text`` (default) or ``json``, for gunicorn's own log and
   access log as for the app's (see journey/logs.py).
 
@@ -20,6 +21,7 @@ import os
 from journey.logs import gunicorn_logging_config
 
 DEFAULT_MAX_WORKERS = 8
+DEFAULT_THREADS = 8
 
 
 def _cores() -> int:
@@ -36,9 +38,20 @@ def _max_workers() -> int:
     return int(value)
 
 
+def _threads() -> int:
+    value = os.environ.get("JOURNEY_THREADS", "").strip() or str(DEFAULT_THREADS)
+    if not value.isdigit() or int(value) < 1:
+        raise RuntimeError(f"JOURNEY_THREADS must be a whole number of 1 or more, not {value!r}.")
+    return int(value)
+
+
 bind = [address.strip() for address in os.environ.get("JOURNEY_BIND", "127.0.0.1:8000").split(",")]
 workers = min(2 * _cores() + 1, _max_workers())
-worker_class = "sync"
+# Threaded workers: an open chat page holds one Server-Sent Events connection (up to
+# JOURNEY_CHAT_STREAM_SECONDS, then the browser reconnects) and takes a thread, not a
+# whole worker. JOURNEY_THREADS threads per worker (default 8).
+worker_class = "gthread"
+threads = _threads()
 # The app is built in each worker, after the fork: no database connection or Redis
 # client is shared between processes, and a restart of a worker loads the code anew.
 preload_app = False

@@ -25,11 +25,18 @@ def free_port() -> int:
 
 
 def start(
-    app: str, env: Mapping[str, str], log_path: Path, *, workers: int, timeout: int
+    app: str,
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    workers: int,
+    timeout: int,
+    threads: int = 1,
 ) -> tuple[int, subprocess.Popen]:
-    """``gunicorn`` with ``workers`` sync workers serving ``app`` (a gunicorn app spec) on
-    a free port, in the project folder, with the environment ``env``, its output going
-    to ``log_path``. Returns the port and the process."""
+    """``gunicorn`` with ``workers`` workers serving ``app`` (a gunicorn app spec) on a
+    free port, in the project folder, with the environment ``env``, its output going to
+    ``log_path``: sync workers, or with ``threads`` > 1 threaded ones (gthread, as
+    production runs them for the chat's streams). Returns the port and the process."""
     port = free_port()
     command = [
         sys.executable,
@@ -37,6 +44,10 @@ def start(
         "gunicorn",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
         "--bind",
         f"{HOST}:{port}",
         "--timeout",

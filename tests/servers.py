@@ -45,7 +45,13 @@ class Gunicorn:
     of ``env`` (names without the prefix)."""
 
     def __init__(
-        self, app, log_path: Path, *, workers: int = 4, env: Mapping[str, str] | None = None
+        self,
+        app,
+        log_path: Path,
+        *,
+        workers: int = 4,
+        threads: int = 1,
+        env: Mapping[str, str] | None = None,
     ):
         environment = {
             **os.environ,
@@ -55,7 +61,12 @@ class Gunicorn:
             **{f"JOURNEY_{name}": value for name, value in (env or {}).items()},
         }
         self.port, self.process = gunicorn.start(
-            "journey:create_app()", environment, log_path, workers=workers, timeout=60
+            "journey:create_app()",
+            environment,
+            log_path,
+            workers=workers,
+            timeout=60,
+            threads=threads,
         )
         self.url = f"http://{HOST}:{self.port}"
         self.log_path = log_path

@@ -305,6 +305,13 @@ def appointments_of(user: User, now: datetime, *, past: bool = False) -> list[Ap
     return list(db.session.scalars(query.order_by(Appointment.starts_at)))
 
 
+def all_of(coachee: User) -> list[Appointment]:
+    """Every appointment the coachee booked, oldest first (for their data archive)."""
+    query = select(Appointment).where(Appointment.coachee_id == coachee.id)
+    query = query.options(joinedload(Appointment.coach)).order_by(Appointment.starts_at)
+    return list(db.session.scalars(query))
+
+
 def appointment_for(user: User, appointment_id: int) -> Appointment | None:
     """The appointment ``appointment_id`` if ``user`` is its coach or coachee, else None."""
     appointment = db.session.get(Appointment, appointment_id)

@@ -13,18 +13,22 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from . import access_log, library, notices, proposals
+from . import access_log, agenda, library, notices, proposals
 from . import book as books
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
 from .frames import FrameSet
 from .models import (
     Answer,
+    Appointment,
+    Chat,
+    ChatMessage,
     Feedback,
     FeedbackPart,
     Letter,
     LetterEvent,
     LibraryRead,
+    Notice,
     Proposal,
     User,
     Visit,
@@ -88,6 +92,19 @@ def account_of(coachee: User) -> dict:
             }
             for proposal in proposals.for_coachee(coachee)
         ],
+        "appointments": [
+            {
+                "coach": appointment.coach.pseudonym,
+                "starts_at": appointment.starts_at.isoformat(),
+                "ends_at": appointment.ends_at.isoformat(),
+                "video_link": appointment.video_link or None,
+                "booked_at": appointment.created_at.isoformat(),
+                "cancelled_at": (
+                    appointment.cancelled_at.isoformat() if appointment.cancelled_at else None
+                ),
+            }
+            for appointment in agenda.all_of(coachee)
+        ],
     }
 
 
@@ -122,6 +139,20 @@ def _json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _erase_chats(coachee: User) -> None:
+    """Their appointments, chats and every message in them (and notices about those)."""
+    chat_ids = select(Chat.id).where(Chat.coachee_id == coachee.id)
+    appointment_ids = select(Appointment.id).where(Appointment.coachee_id == coachee.id)
+    db.session.execute(
+        delete(Notice).where(
+            Notice.chat_id.in_(chat_ids) | Notice.appointment_id.in_(appointment_ids)
+        )
+    )
+    db.session.execute(delete(Appointment).where(Appointment.coachee_id == coachee.id))
+    db.session.execute(delete(ChatMessage).where(ChatMessage.chat_id.in_(chat_ids)))
+    db.session.execute(delete(Chat).where(Chat.coachee_id == coachee.id))
+
+
 def erase(coachee: User, now: datetime) -> None:
     """Erase the coachee's account and every text of theirs: answers, drafts, notes,
     letters both ways, feedback, their book. The access log keeps only that an erasure
@@ -139,6 +170,7 @@ def erase(coachee: User, now: datetime) -> None:
     db.session.execute(delete(Answer).where(Answer.visit_id.in_(visit_ids)))
     db.session.execute(delete(Visit).where(Visit.coachee_id == coachee.id))
     db.session.execute(delete(LibraryRead).where(LibraryRead.coachee_id == coachee.id))
+    _erase_chats(coachee)
     access_log.record_erasure(coachee, now)
     db.session.delete(coachee)
     db.session.flush()

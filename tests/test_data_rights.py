@@ -8,14 +8,27 @@ import json
 import sqlite3
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from journey import free_letters, inbox, visits
+from journey import agenda, chats, free_letters, inbox, visits
 from journey.extensions import db
-from journey.models import AccessLog, Answer, Feedback, FeedbackPart, Letter, Role, User, Visit
+from journey.models import (
+    AccessLog,
+    Answer,
+    Appointment,
+    Chat,
+    ChatMessage,
+    Feedback,
+    FeedbackPart,
+    Letter,
+    Role,
+    User,
+    Visit,
+)
 
 from .conftest import PASSWORD, login
 
@@ -45,6 +58,19 @@ def cast(make_user, clock, app):
         free_letters.write_to_coachee(
             coach_user, coachee_user, f"{canary} brief van de coach", clock()
         )
+        starts = clock() + timedelta(days=2)
+        agenda.publish(
+            coach_user,
+            starts_on=starts.date(),
+            minute=starts.hour * 60,
+            minutes=60,
+            weekly=False,
+            until=None,
+            zone_name="UTC",
+            now=clock(),
+        )
+        appointment = agenda.book(coachee_user, agenda.slots(coach_user, clock())[0].key, clock())
+        chats.post(appointment.chat, coachee_user, "a" * 12, f"{canary} chatbericht", starts)
         db.session.commit()
         letter_id = letter.id
     return {"coach": coach, "coachee": coachee, "letter_id": letter_id, "canary": canary}
@@ -123,6 +149,8 @@ def test_the_archive_holds_all_the_coachees_data(client, cast):
     assert drafts["visits"][0]["answers"] == {"x": f"{canary} concept"}
     assert drafts["free_letters"] == [{"body": f"{canary} vrije brief", "note": ""}]
     assert account["pseudonym"] == "Reiziger" and account["coach"] == "Coach Anna"
+    assert [a["coach"] for a in account["appointments"]] == ["Coach Anna"]
+    assert f"{canary} chatbericht" in markdown  # the transcript
     assert files.read("dossier.pdf").startswith(b"%PDF")
 
 
@@ -145,7 +173,16 @@ def test_erasure_leaves_nothing_behind(client, cast, app, database_url):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, coachee_id) is None
-        for model in (Visit, Answer, Letter, Feedback, FeedbackPart):
+        for model in (
+            Visit,
+            Answer,
+            Letter,
+            Feedback,
+            FeedbackPart,
+            Appointment,
+            Chat,
+            ChatMessage,
+        ):
             assert db.session.scalar(db.select(db.func.count(model.id))) == 0, model
     assert [(what, subject_id, name) for _, name, what, subject_id in log_rows(app)] == [
         ("erasure", None, "")

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
-from journey import access_log, book, free_letters, inbox, practice, proposals, visits
+from journey import (
+    access_log,
+    agenda,
+    book,
+    chats,
+    free_letters,
+    inbox,
+    practice,
+    proposals,
+    visits,
+)
 from journey import library as texts_module
 from journey.extensions import db
-from journey.models import Letter, PracticeAttempt, Role, User
+from journey.models import Appointment, Chat, Letter, PracticeAttempt, Role, User
 
 from .conftest import Actor, login
 
@@ -61,6 +72,7 @@ def grow_history(app, clock, people: People, count: int) -> None:
         coachee = db.session.get(User, people.coachee.id)
         trainee = db.session.get(User, people.trainee.id)
         supervisor = db.session.get(User, people.supervisor.id)
+        booked = db.session.scalar(db.select(db.func.count(Appointment.id)))
         for n in range(count):
             clock.advance(minutes=1)
             place = world.places[n % len(world.places)]
@@ -104,6 +116,23 @@ def grow_history(app, clock, people: People, count: int) -> None:
                 known_text=lambda _text: False,
             )
             access_log.record(coach, coachee, "dossier", clock())
+            kept = agenda.publish(
+                coach,
+                starts_on=clock().date() + timedelta(days=2 + (booked + n) // 20),
+                minute=((booked + n) % 20) * 60,
+                minutes=45,
+                weekly=False,
+                until=None,
+                zone_name="UTC",
+                now=clock(),
+            )
+            slot = next(s for s in agenda.slots(coach, clock()) if s.availability_id == kept.id)
+            chat = agenda.book(coachee, slot.key, clock()).chat
+            chats.post(chat, coachee, f"c{n:011d}", f"Bericht {n}.", slot.starts_at)
+            chats.post(chat, coach, f"k{n:011d}", f"Antwoord {n}.", slot.starts_at)
+            chats.post(chat, coach, f"p{n:011d}", "", slot.starts_at, phase_id="welcome")
+            distance = chats.start_async(coach, coachee, 4, clock())
+            chats.post(distance, coachee, f"d{n:011d}", f"Op afstand {n}.", clock())
             attempt = practice.start_attempt(trainee, sample, frame, clock())
             practice.submit(attempt, sections, [], clock())
             practice.add_comment(attempt, supervisor, "Goed gedaan.", "", clock())
@@ -128,8 +157,22 @@ def pages(app, people: People) -> dict[Role, list[str]]:
         attempt = db.session.scalars(
             db.select(PracticeAttempt).order_by(PracticeAttempt.id.desc())
         ).first()
-        ids = (place_letter.id, waiting.id, attempt.id)
-    letter_id, waiting_id, attempt_id = ids
+        appointment = db.session.scalars(
+            db.select(Appointment).order_by(Appointment.id.desc())
+        ).first()
+        distance = db.session.scalars(
+            db.select(Chat).where(Chat.kind == "async").order_by(Chat.id.desc())
+        ).first()
+        ids = (place_letter.id, waiting.id, attempt.id, appointment.id, appointment.chat_id)
+        ids += (distance.id,)
+    letter_id, waiting_id, attempt_id, appointment_id, chat_id, distance_id = ids
+    chat_pages = [
+        "/agenda/",
+        f"/agenda/appointments/{appointment_id}",
+        "/chats/",
+        f"/chats/{chat_id}",
+        f"/chats/{distance_id}",
+    ]
     coachee = people.coachee.id
     return {
         Role.COACHEE: [
@@ -147,6 +190,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             "/privacy/",
             "/account",
             "/notices/",
+            *chat_pages,
         ],
         Role.COACH: [
             "/inbox/",
@@ -163,6 +207,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             "/library/",
             "/inbox/settings",
             "/notices/",
+            *chat_pages,
         ],
         Role.TRAINEE: [
             "/practice/",

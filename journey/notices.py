@@ -32,6 +32,7 @@ from . import accounts, timezones
 from .extensions import db
 from .models import (
     Answer,
+    IntervisionCase,
     Letter,
     LetterEvent,
     LetterEventKind,
@@ -55,7 +56,12 @@ UNSUBSCRIBE_SALT = "journey.notices.unsubscribe"
 
 # The kinds each role receives (and can switch off on their account page).
 KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
-    Role.COACH: (NoticeKind.LETTER_ARRIVED, NoticeKind.LETTER_DUE_SOON, NoticeKind.POOL_DIGEST),
+    Role.COACH: (
+        NoticeKind.LETTER_ARRIVED,
+        NoticeKind.LETTER_DUE_SOON,
+        NoticeKind.POOL_DIGEST,
+        NoticeKind.CASE_SHARED,
+    ),
     Role.TRAINEE: (NoticeKind.COMMENTS_READY,),
     Role.ADMIN: (NoticeKind.LETTER_OVERDUE,),
     Role.SUPERVISOR: (NoticeKind.ANSWER_TO_REVIEW,),
@@ -64,6 +70,7 @@ KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
         NoticeKind.COACH_LETTER_ARRIVED,
         NoticeKind.DRAFT_WAITING,
         NoticeKind.WRITE_AGAIN,
+        NoticeKind.CONSENT_ASKED,
     ),
 }
 
@@ -87,6 +94,10 @@ KIND_LABELS = {
     NoticeKind.WRITE_AGAIN: lazy_gettext("ik een paar weken niet geschreven heb"),
     NoticeKind.ANSWER_TO_REVIEW: lazy_gettext("een leerling een oefenantwoord inlevert"),
     NoticeKind.COMMENTS_READY: lazy_gettext("mijn supervisor klaar is met het commentaar"),
+    NoticeKind.CONSENT_ASKED: lazy_gettext(
+        "mijn coach mij om toestemming vraagt voor intervisie over een brief"
+    ),
+    NoticeKind.CASE_SHARED: lazy_gettext("een collega een casus inbrengt in mijn intervisiegroep"),
 }
 
 
@@ -109,6 +120,7 @@ def record(
     *,
     letter: Letter | None = None,
     attempt: PracticeAttempt | None = None,
+    case: IntervisionCase | None = None,
     mail: bool | None = None,
 ) -> Notice:
     """Note that ``kind`` happened for ``user``; mailed when a mail server is set (or
@@ -121,6 +133,7 @@ def record(
         kind=kind,
         letter=letter,
         attempt=attempt,
+        case=case,
         created_at=now,
         mail_state=MailState.PENDING if mailed else MailState.NONE,
         next_attempt_at=now if mailed else None,
@@ -351,6 +364,7 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
     ``writer_of``), in one query and without reading any written text."""
     letter = joinedload(Notice.letter).load_only(Letter.id)
     attempt = joinedload(Notice.attempt).load_only(PracticeAttempt.id)
+    case = joinedload(Notice.case).load_only(IntervisionCase.id, IntervisionCase.coach_id)
     query = (
         select(Notice)
         .where(Notice.user_id == user.id)
@@ -360,6 +374,7 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
             letter.joinedload(Letter.coach).load_only(User.pseudonym),
             attempt.joinedload(PracticeAttempt.trainee).load_only(User.pseudonym),
             attempt.joinedload(PracticeAttempt.reviewer).load_only(User.pseudonym),
+            case.joinedload(IntervisionCase.coach).load_only(User.pseudonym),
         )
     )
     return page_of(query, page, NOTICES_PER_PAGE)
@@ -368,6 +383,8 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
 def writer_of(notice: Notice) -> str | None:
     """The pseudonym of who wrote the letter or practice answer a notice is about (shown
     in the app only: a mail never names another person)."""
+    if notice.case is not None:  # the coach who asks, or who brought the case
+        return notice.case.coach.pseudonym if notice.case.coach else None
     if notice.attempt is not None:
         attempt = notice.attempt
         writer = attempt.trainee if notice.kind == NoticeKind.ANSWER_TO_REVIEW else attempt.reviewer
@@ -434,9 +451,18 @@ def forget(user: User, letter_ids) -> None:
 
 
 def link_target(
-    kind: str, letter_id: int | None, attempt_id: int | None = None
+    kind: str, letter_id: int | None, attempt_id: int | None = None, case_id: int | None = None
 ) -> tuple[str, dict] | None:
-    """Where a notice's reader reads what happened: an endpoint and its arguments."""
+    """Where a notice's reader reads what happened: an endpoint and its arguments. An
+    intervision case without its id (in a mail) is found on the list it is on."""
+    if kind == NoticeKind.CONSENT_ASKED:
+        if case_id is None:
+            return "intervision.requests", {}
+        return "intervision.consent", {"case_id": case_id}
+    if kind == NoticeKind.CASE_SHARED:
+        if case_id is None:
+            return "intervision.index", {}
+        return "intervision.case", {"case_id": case_id}
     if kind in REMINDER_KINDS:
         return "journey.world_map", {}
     if kind == NoticeKind.POOL_DIGEST:
@@ -463,6 +489,26 @@ class Wording:
 
 
 def wording(kind: str) -> Wording:
+    if kind == NoticeKind.CONSENT_ASKED:
+        return Wording(
+            _("Je coach vraagt je toestemming"),
+            _(
+                "Je coach wil een brief van jou en het antwoord daarop bespreken met "
+                "collega-coaches, zonder je naam en andere namen. Dat gebeurt alleen als jij "
+                "het goed vindt. In Journey lees je precies wat zij zouden zien, en zeg je ja "
+                "of nee."
+            ),
+            _("Lees de vraag van je coach"),
+        )
+    if kind == NoticeKind.CASE_SHARED:
+        return Wording(
+            _("Een collega brengt een casus in"),
+            _(
+                "Een collega in je intervisiegroep heeft een casus ingebracht. Je kunt hem "
+                "lezen en erop reageren zolang hij open is."
+            ),
+            _("Lees de casus"),
+        )
     if kind == NoticeKind.LETTER_OVERDUE:
         return Wording(
             _("Een brief is over zijn tijd"),

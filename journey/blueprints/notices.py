@@ -56,7 +56,9 @@ def _mail_form(**kwargs: Any):
 
 def _link(notice) -> str | None:
     """The address of what a notice is about."""
-    target = notices.link_target(notice.kind, notice.letter_id, notice.attempt_id)
+    target = notices.link_target(
+        notice.kind, notice.letter_id, notice.attempt_id, case_id=notice.case_id
+    )
     return url_for(target[0], **target[1]) if target else None
 
 

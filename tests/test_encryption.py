@@ -24,6 +24,9 @@ from journey.models import (
     BookPassage,
     Feedback,
     FeedbackPart,
+    IntervisionCase,
+    IntervisionComment,
+    IntervisionGroup,
     Letter,
     LetterKind,
     PracticeAttempt,
@@ -145,7 +148,24 @@ def write_every_kind_of_text(app, coachee, coach, now, text: str) -> None:
             marked_at=now,
         )
         db.session.add_all([visit, answer, letter, feedback, part, attempt, practice, comment])
-        db.session.add_all([proposal, chapter, passage])
+        group = IntervisionGroup(name="groep", created_at=now)
+        case = IntervisionCase(
+            group=group,
+            coach=coach,
+            coachee_id=coachee.id,
+            question=f"vraag {text}",
+            letter_text=f"casusbrief {text}",
+            feedback_text=f"casusfeedback {text}",
+            created_at=now,
+        )
+        reaction = IntervisionComment(
+            case=case,
+            author_name="x",
+            passage=f"casuspassage {text}",
+            body=f"reactie {text}",
+            created_at=now,
+        )
+        db.session.add_all([proposal, chapter, passage, group, case, reaction])
         db.session.commit()
 
 

@@ -82,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         health,
         inbox,
         install,
+        intervision,
         journey,
         library,
         notices,
@@ -91,8 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     static_files.init_app(app)
-    blueprints = (auth, journey, library, inbox, dossier, book, agenda, chats, practice, privacy)
-    blueprints += (admin, notices)
+    blueprints = (auth, journey, library, inbox, dossier, book, agenda, chats, practice)
+    blueprints += (intervision, privacy, admin, notices)
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)

@@ -10,8 +10,9 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from . import intervision
 from .extensions import db
-from .models import Letter, PracticeAttempt, Role, User, Visit
+from .models import IntervisionCase, IntervisionGroup, Letter, PracticeAttempt, Role, User, Visit
 from .worlds import Place, World
 
 
@@ -118,3 +119,36 @@ def practice_attempt(user: User, attempt_id: int, *, for_update: bool = False) -
     if not (own or supervised):
         abort(404)
     return attempt
+
+
+def intervision_case(user: User, case_id: int, *, for_update: bool = False) -> IntervisionCase:
+    """An intervision case for the coach who brought it, or, once shared, for the other
+    coaches of its group; 404 for everyone else (the coachee reads it through
+    ``consent_case``). With ``for_update`` its row stays locked until commit."""
+    case = db.session.get(IntervisionCase, case_id, with_for_update=for_update)
+    if case is None or not intervision.may_read(user, case):
+        abort(404)
+    return case
+
+
+def own_case(user: User, case_id: int, *, for_update: bool = False) -> IntervisionCase:
+    """A case the coach brought themselves (to edit, ask about or close); else 404."""
+    case = db.session.get(IntervisionCase, case_id, with_for_update=for_update)
+    if case is None or not user.has_role(Role.COACH) or case.coach_id != user.id:
+        abort(404)
+    return case
+
+
+def consent_case(user: User, case_id: int, *, for_update: bool = False) -> IntervisionCase:
+    """A case about the coachee's letter, from the moment they are asked; else 404."""
+    case = db.session.get(IntervisionCase, case_id, with_for_update=for_update)
+    if case is None or not intervision.may_answer(user, case):
+        abort(404)
+    return case
+
+
+def group_or_404(group_id: int) -> IntervisionGroup:
+    group = db.session.get(IntervisionGroup, group_id)
+    if group is None:
+        abort(404)
+    return group

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from .extensions import db
-from .models import AccessLog, Letter, User
+from .models import AccessLog, IntervisionCase, Letter, User
 
 PER_PAGE = 50
 
@@ -22,8 +22,9 @@ PER_PAGE = 50
 class Reads:
     """Reads one after another by the same person of the same thing: one line in a log.
 
-    ``what`` is the page or export (``letter``, ``dossier-page``, ``dossier-pdf`` …);
-    ``letter_sent_at`` the read letter's send time (None when not a letter, or gone)."""
+    ``what`` is the page or export (``letter``, ``dossier-page``, ``dossier-pdf`` …,
+    ``intervision`` for a case shared with an intervision group); ``letter_sent_at`` the
+    read letter's (or the case's letter's) send time (None when not a letter, or gone)."""
 
     first: AccessLog  # the newest read of the run
     count: int
@@ -56,11 +57,16 @@ def grouped(rows: list[tuple[AccessLog, datetime | None]]) -> list[Reads]:
 
 
 def _with_letters():
-    """Log rows, newest first, each with the send time of the letter it read (if any)."""
-    letter = and_(AccessLog.what == "letter", Letter.id == AccessLog.object_id)
+    """Log rows, newest first, each with the send time of the letter it read (if any): the
+    letter itself, or the letter of the intervision case."""
+    shared = and_(AccessLog.what == "intervision", IntervisionCase.id == AccessLog.object_id)
+    letter_id = case(
+        (AccessLog.what == "letter", AccessLog.object_id), else_=IntervisionCase.letter_id
+    )
     return (
         select(AccessLog, Letter.sent_at)
-        .outerjoin(Letter, letter)
+        .outerjoin(IntervisionCase, shared)
+        .outerjoin(Letter, Letter.id == letter_id)
         .order_by(AccessLog.at.desc(), AccessLog.id.desc())
     )
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
-from . import access_log, agenda, library, notices, proposals
+from . import access_log, agenda, intervision, library, notices, proposals
 from . import book as books
 from .dossier import Dossier, build_dossier, to_json, to_markdown
 from .extensions import db
@@ -155,11 +155,12 @@ def _erase_chats(coachee: User) -> None:
 
 def erase(coachee: User, now: datetime) -> None:
     """Erase the coachee's account and every text of theirs: answers, drafts, notes,
-    letters both ways, feedback, their book. The access log keeps only that an erasure
-    happened."""
+    letters both ways, feedback, their book, the intervision cases about their letters.
+    The access log keeps only that an erasure happened."""
     letter_ids = select(Letter.id).where(Letter.coachee_id == coachee.id)
     feedback_ids = select(Feedback.id).where(Feedback.letter_id.in_(letter_ids))
     visit_ids = select(Visit.id).where(Visit.coachee_id == coachee.id)
+    intervision.erase_coachee(coachee)  # the cases, their comments and notices
     notices.forget(coachee, letter_ids)  # theirs, and their coaches' about their letters
     books.erase(coachee)
     db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))

@@ -65,6 +65,7 @@ KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
         NoticeKind.APPOINTMENT_BOOKED,
         NoticeKind.APPOINTMENT_CHANGED,
         NoticeKind.CHAT_MESSAGE,
+        NoticeKind.CASE_SHARED,
     ),
     Role.TRAINEE: (NoticeKind.COMMENTS_READY,),
     Role.ADMIN: (NoticeKind.LETTER_OVERDUE,),
@@ -76,6 +77,7 @@ KINDS_BY_ROLE: dict[str, tuple[NoticeKind, ...]] = {
         NoticeKind.WRITE_AGAIN,
         NoticeKind.APPOINTMENT_CHANGED,
         NoticeKind.CHAT_MESSAGE,
+        NoticeKind.CONSENT_ASKED,
     ),
 }
 
@@ -104,6 +106,10 @@ KIND_LABELS = {
         "een chatgesprek met mij verzet of afgezegd wordt"
     ),
     NoticeKind.CHAT_MESSAGE: lazy_gettext("er een nieuw bericht in een chat op afstand staat"),
+    NoticeKind.CONSENT_ASKED: lazy_gettext(
+        "mijn coach mij om toestemming vraagt voor intervisie over een brief"
+    ),
+    NoticeKind.CASE_SHARED: lazy_gettext("een collega een casus inbrengt in mijn intervisiegroep"),
 }
 
 
@@ -374,6 +380,7 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
     ``writer_of``), in one query and without reading any written text."""
     letter = joinedload(Notice.letter).load_only(Letter.id)
     attempt = joinedload(Notice.attempt).load_only(PracticeAttempt.id)
+    case = joinedload(Notice.case).load_only(IntervisionCase.id, IntervisionCase.coach_id)
     query = (
         select(Notice)
         .where(Notice.user_id == user.id)
@@ -383,6 +390,7 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
             letter.joinedload(Letter.coach).load_only(User.pseudonym),
             attempt.joinedload(PracticeAttempt.trainee).load_only(User.pseudonym),
             attempt.joinedload(PracticeAttempt.reviewer).load_only(User.pseudonym),
+            case.joinedload(IntervisionCase.coach).load_only(User.pseudonym),
         )
     )
     return page_of(query, page, NOTICES_PER_PAGE)
@@ -391,6 +399,8 @@ def notices_of(user: User, page: int = 1) -> Page[Notice]:
 def writer_of(notice: Notice) -> str | None:
     """The pseudonym of who wrote the letter or practice answer a notice is about (shown
     in the app only: a mail never names another person)."""
+    if notice.case is not None:  # the coach who asks, or who brought the case
+        return notice.case.coach.pseudonym if notice.case.coach else None
     if notice.attempt is not None:
         attempt = notice.attempt
         writer = attempt.trainee if notice.kind == NoticeKind.ANSWER_TO_REVIEW else attempt.reviewer
@@ -468,7 +478,15 @@ def forget(user: User, letter_ids) -> None:
 
 def link_target(notice: Notice | Claimed) -> tuple[str, dict] | None:
     """Where a notice's reader reads what happened: an endpoint and its arguments."""
-    kind, letter_id = notice.kind, notice.letter_id
+    kind, letter_id, case_id = notice.kind, notice.letter_id, notice.case_id
+    if kind == NoticeKind.CONSENT_ASKED:
+        if case_id is None:
+            return "intervision.requests", {}
+        return "intervision.consent", {"case_id": case_id}
+    if kind == NoticeKind.CASE_SHARED:
+        if case_id is None:
+            return "intervision.index", {}
+        return "intervision.case", {"case_id": case_id}
     if kind in REMINDER_KINDS:
         return "journey.world_map", {}
     if kind == NoticeKind.POOL_DIGEST:
@@ -516,6 +534,26 @@ def wording(kind: str) -> Wording:
             _("Er is een nieuw bericht in je chat"),
             _("Er staat een nieuw bericht voor je klaar in een chat op afstand in Journey."),
             _("Lees het bericht"),
+        )
+    if kind == NoticeKind.CONSENT_ASKED:
+        return Wording(
+            _("Je coach vraagt je toestemming"),
+            _(
+                "Je coach wil een brief van jou en het antwoord daarop bespreken met "
+                "collega-coaches, zonder je naam en andere namen. Dat gebeurt alleen als jij "
+                "het goed vindt. In Journey lees je precies wat zij zouden zien, en zeg je ja "
+                "of nee."
+            ),
+            _("Lees de vraag van je coach"),
+        )
+    if kind == NoticeKind.CASE_SHARED:
+        return Wording(
+            _("Een collega brengt een casus in"),
+            _(
+                "Een collega in je intervisiegroep heeft een casus ingebracht. Je kunt hem "
+                "lezen en erop reageren zolang hij open is."
+            ),
+            _("Lees de casus"),
         )
     if kind == NoticeKind.LETTER_OVERDUE:
         return Wording(

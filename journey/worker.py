@@ -21,7 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from . import inbox, mail, notices, templating
+from . import inbox, intervision, mail, notices, templating
 from .extensions import db
 from .web import moment_format
 
@@ -121,8 +121,9 @@ def worker_command(once: bool) -> None:
 @click.command("tick")
 @with_appcontext
 def tick_command() -> None:
-    """Record the notices that come from the clock (letters due soon, reminders); safe to run as
-    often as wanted, on several machines (deploy/journey-tick.timer runs it every 5 min)."""
+    """Record the notices that come from the clock (letters due soon, reminders) and close
+    intervision cases whose time is up; safe to run as often as wanted, on several machines
+    (deploy/journey-tick.timer runs it every 5 min)."""
     config, now = current_app.config, current_app.config["CLOCK"]()
     within = timedelta(hours=config["DUE_SOON_HOURS"])
     try:
@@ -143,6 +144,9 @@ def tick_command() -> None:
     digests = notices.record_pool_digests(now)
     db.session.commit()
     click.echo(f"{digests} coach(es) told of new pool letters.")
+    closed = intervision.close_due(now)
+    db.session.commit()
+    click.echo(f"{closed} intervision case(s) closed: their texts are removed.")
 
 
 @click.command("check-mail")

@@ -18,7 +18,17 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from journey import agenda, book, chats, free_letters, inbox, practice, proposals, visits
+from journey import (
+    agenda,
+    book,
+    chats,
+    free_letters,
+    inbox,
+    intervision,
+    practice,
+    proposals,
+    visits,
+)
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 from journey.notices import unsubscribe_token
@@ -163,7 +173,24 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.trainees": row(admin=200),
     "admin.assign_supervisor": row(admin=302),  # an empty form keeps the supervisor
     "admin.access_log_search": row(admin=200),
+    "admin.intervision_groups": row(admin=200),
+    "admin.create_intervision_group": row(admin=422),  # an empty form: no name
+    "admin.intervision_group": row(admin=200),
+    "admin.change_intervision_group": row(admin=422),  # an empty form: no name
+    "admin.add_intervision_member": row(admin=422),  # an empty form: no coach chosen
+    "admin.remove_intervision_member": row(admin=302),
+    "admin.delete_intervision_group": row(admin=302),
     "admin.mail_status": row(admin=200),
+    # intervision: A's case, brought by coach A to the group of coaches A and B, shared
+    "intervision.index": row(coaches=200),
+    "intervision.new_case": row(coaches=200),
+    "intervision.case": row(coaches=200),
+    "intervision.save_case": row(coach_a=302),  # shared: it no longer changes
+    "intervision.comment": row(coaches=422),  # an empty comment is refused
+    "intervision.close_case": row(coach_a=302),
+    "intervision.requests": row(coachees=200),
+    "intervision.consent": row(coachee_a=200),
+    "intervision.answer": row(coachee_a=422),  # an empty form: no answer
     # the coachee's own data
     "privacy.index": row(coachees=200),
     "privacy.archive": row(coachees=200),
@@ -255,6 +282,16 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("chats.chat", {"chat_id": "b.chat"}, row(coachee_b=200, coach_b=200)),
     ("agenda.appointment", {"appointment_id": "b.appointment"}, row(coachee_b=200, coach_b=200)),
     ("agenda.withdraw", {"availability_id": "b.availability"}, row(coach_b=302)),
+    # a case is its coach's; the group reads it once shared, the coachee once asked
+    ("intervision.case", {"case_id": "a.draft_case"}, row(coach_a=200)),
+    ("intervision.case", {"case_id": "a.asked_case"}, row(coach_a=200)),
+    ("intervision.comment", {"case_id": "a.asked_case"}, row(coach_a=302)),  # not shared
+    ("intervision.save_case", {"case_id": "a.draft_case"}, row(coach_a=422)),  # empty form
+    ("intervision.consent", {"case_id": "a.draft_case"}, row()),
+    ("intervision.consent", {"case_id": "a.asked_case"}, row(coachee_a=200)),
+    ("intervision.case", {"case_id": "missing"}, row()),
+    ("intervision.consent", {"case_id": "missing"}, row()),
+    ("admin.intervision_group", {"group_id": "missing"}, row()),
     # a spoilt unsubscribe link is refused alike for everyone
     ("notices.unsubscribe", {"token": "spoilt.token"}, row(400, anonymous=400)),
 ]
@@ -282,6 +319,8 @@ PARAMS = {
     "availability_id": "a.availability",
     "appointment_id": "a.appointment",
     "chat_id": "a.chat",
+    "case_id": "a.case",
+    "group_id": "group",
 }
 PARAMS_FOR = {
     "practice.sample": {"sample_id": "t.draft_sample"},
@@ -302,6 +341,9 @@ LAST = (
     "book.remove_passage",
     "book.delete_chapter",
     "inbox.close_trajectory",
+    "intervision.close_case",
+    "admin.remove_intervision_member",
+    "admin.delete_intervision_group",
     "auth.logout",
 )  # they change what comes after them
 SKIPPED = {"static"}
@@ -445,8 +487,37 @@ def cast(app, make_user, clock) -> Cast:
         values["pool.letter"] = visits.send_letter(pool_visit, answer, None, "", clock(), 48).id
         values["pool.coachee"] = pool.id
         values |= practice_work(app, users["trainee"], other, clock)
+        values |= intervision_work(
+            app, users["coach_a"], users["coach_b"], values["a.letter"], clock
+        )
         db.session.commit()
     return Cast(users, values)
+
+
+def intervision_work(app, coach_a, coach_b, letter_id: int, clock) -> dict[str, object]:
+    """A group of coaches A and B; coach A brought A's answered letter three times: a
+    draft, one A was asked about, and one A agreed to (shared). Runs in the caller's app
+    context; ``coach_a`` and ``coach_b`` have an ``id``."""
+    world, frames = app.extensions["journey.world"], app.extensions["journey.frames"]
+    coach, other = db.session.get(User, coach_a.id), db.session.get(User, coach_b.id)
+    group = intervision.create_group("Dinsdaggroep", 14, clock())
+    intervision.add_member(group, coach)
+    intervision.add_member(group, other)
+    letter = db.session.get(inbox.Letter, letter_id)
+    cases = [
+        intervision.start_case(coach, group, letter, "Wat zien jullie?", world, frames, clock())
+        for _ in range(3)
+    ]
+    draft, asked, shared = cases
+    intervision.ask_consent(asked, clock())
+    intervision.ask_consent(shared, clock())
+    intervision.consent(shared, clock())
+    return {
+        "group": group.id,
+        "a.draft_case": draft.id,
+        "a.asked_case": asked.id,
+        "a.case": shared.id,
+    }
 
 
 def practice_work(app, trainee: Actor, other: Actor, clock) -> dict[str, object]:

@@ -10,7 +10,17 @@ from datetime import timedelta
 
 import pytest
 
-from journey import agenda, book, free_letters, inbox, notices, practice, proposals, visits
+from journey import (
+    agenda,
+    book,
+    free_letters,
+    inbox,
+    intervision,
+    notices,
+    practice,
+    proposals,
+    visits,
+)
 from journey.extensions import db
 from journey.models import NoticeKind, Role, User
 
@@ -31,6 +41,10 @@ FORM_FIELDS = (
     "passage",
     "action",
     "q",
+    "question",
+    "letter_text",
+    "answer",
+    "name",
 )
 JSON_BODIES = (
     '"een tekst"',
@@ -107,6 +121,7 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
         appointment = agenda.book(user, agenda.slots(coach_user, clock())[0].key, clock())
         db.session.flush()
         app.config["CHAT_STREAM_SECONDS"] = 0.05  # a stream answers, then ends
+        case = a_case(app, db.session.get(User, coach.id), letter_id, frame, clock)
         values = {
             "availability_id": appointment.availability_id,
             "appointment_id": appointment.id,
@@ -123,6 +138,8 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
             "chapter_id": chapter.id,
             "passage_id": passage.id,
             "proposal_id": proposal.id,
+            "case_id": case.id,
+            "group_id": case.group_id,
             "number": 2,
             "key": f"s-{frame.sections[0].id}",
             "field": f"q-{world.places[1].questions[0].id}",
@@ -142,6 +159,22 @@ def scene(app, make_user, coach, clock, frame) -> Scene:
         "admin": admin,
     }
     return Scene(actors, values)
+
+
+def a_case(app, coach: User, letter_id: int, frame, clock):
+    """The coach answers the letter and brings it to a group of theirs; the coachee
+    agrees. Runs in the caller's app context."""
+    world, frames = app.extensions["journey.world"], app.extensions["journey.frames"]
+    letter = db.session.get(inbox.Letter, letter_id)
+    feedback = inbox.feedback_draft(letter, coach, frame, clock())
+    texts = {f"s-{section.id}": "Dank je." for section in frame.sections}
+    inbox.send_feedback(feedback, texts, frame, clock())
+    group = intervision.create_group("Groep", 14, clock())
+    intervision.add_member(group, coach)
+    case = intervision.start_case(coach, group, letter, "Vraag?", world, frames, clock())
+    intervision.ask_consent(case, clock())
+    intervision.consent(case, clock())
+    return case
 
 
 def url_values(rule, values: dict[str, object]) -> dict[str, object]:

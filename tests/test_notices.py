@@ -319,7 +319,7 @@ def test_switching_a_kind_off_on_the_page_stops_its_mail(app, client, smtp, cloc
     login(client, mila)
     page = client.get("/notices/").get_data(as_text=True)
     assert 'name="feedback_arrived" value="y" checked' in page
-    reminders = {"draft_waiting": "y", "write_again": "y"}  # left on
+    reminders = {"draft_waiting": "y", "write_again": "y", "consent_asked": "y"}  # left on
     reminders |= {"appointment_changed": "y", "chat_message": "y"}
     response = client.post("/notices/mail", data={"coach_letter_arrived": "y", **reminders})
     assert response.status_code == 302

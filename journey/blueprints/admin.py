@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import access_log, accounts, inbox, mail, notices
+from .. import access, access_log, accounts, inbox, intervision, mail, notices
 from ..admin_forms import (
     STAFF_ROLES,
     AssignCoachForm,
@@ -19,7 +19,8 @@ from ..admin_forms import (
 )
 from ..extensions import db
 from ..figures import ResponseFigures, figures_by_coach
-from ..forms import ROLE_NAMES, account_problem
+from ..forms import ROLE_NAMES, ActionForm, account_problem
+from ..intervision_forms import GroupForm, MemberForm
 from ..logs import security_event
 from ..models import Role, User
 from ..web import now, page_arg, role_required
@@ -230,3 +231,100 @@ def access_log_search():
         page=page,
         more=more,
     )
+
+
+# --- intervision groups ---------------------------------------------------------------
+
+
+@bp.get("/intervision")
+def intervision_groups():
+    return _render_groups(GroupForm(formdata=None))
+
+
+def _render_groups(form: GroupForm, status: int = 200):
+    page = render_template("admin/intervision.html", groups=intervision.groups(), form=form)
+    return page, status
+
+
+@bp.post("/intervision")
+def create_intervision_group():
+    form = GroupForm()
+    if not form.validate_on_submit():
+        return _render_groups(form, 422)
+    group = intervision.create_group(form.name.data, form.case_days.data, now())
+    db.session.commit()
+    flash(
+        _("De groep %(name)s is gemaakt. Voeg er nu coaches aan toe.", name=group.name), "success"
+    )
+    return redirect(url_for("admin.intervision_group", group_id=group.id))
+
+
+@bp.get("/intervision/<int:group_id>")
+def intervision_group(group_id: int):
+    group = access.group_or_404(group_id)
+    form = GroupForm(formdata=None, data={"name": group.name, "case_days": group.case_days})
+    return _render_group(group, form)
+
+
+def _render_group(group, form=None, member_form=None, status: int = 200):
+    candidates = intervision.candidates(group)
+    page = render_template(
+        "admin/intervision_group.html",
+        group=group,
+        members=intervision.members_of(group),
+        form=form
+        or GroupForm(formdata=None, data={"name": group.name, "case_days": group.case_days}),
+        member_form=member_form or MemberForm.for_group(candidates, formdata=None),
+        action_form=ActionForm(),
+    )
+    return page, status
+
+
+@bp.post("/intervision/<int:group_id>")
+def change_intervision_group(group_id: int):
+    group = access.group_or_404(group_id)
+    form = GroupForm()
+    if not form.validate_on_submit():
+        return _render_group(group, form=form, status=422)
+    intervision.change_group(group, form.name.data, form.case_days.data)
+    db.session.commit()
+    flash(_("De groep is bewaard."), "success")
+    return redirect(url_for("admin.intervision_group", group_id=group.id))
+
+
+@bp.post("/intervision/<int:group_id>/members")
+def add_intervision_member(group_id: int):
+    group = access.group_or_404(group_id)
+    candidates = intervision.candidates(group)
+    form = MemberForm.for_group(candidates)
+    coach = form.chosen(candidates) if form.validate_on_submit() else None
+    if coach is None:
+        if not form.errors:
+            form.coach.errors.append(_("Kies een coach."))
+        return _render_group(group, member_form=form, status=422)
+    intervision.add_member(group, coach)
+    db.session.commit()
+    flash(_("%(name)s zit nu in de groep.", name=coach.pseudonym), "success")
+    return redirect(url_for("admin.intervision_group", group_id=group.id))
+
+
+@bp.post("/intervision/<int:group_id>/members/<int:coach_id>/remove")
+def remove_intervision_member(group_id: int, coach_id: int):
+    group = access.group_or_404(group_id)
+    if ActionForm().validate_on_submit():
+        intervision.remove_member(group, coach_id)
+        db.session.commit()
+        flash(_("De coach zit niet meer in de groep."), "success")
+    return redirect(url_for("admin.intervision_group", group_id=group.id))
+
+
+@bp.post("/intervision/<int:group_id>/delete")
+def delete_intervision_group(group_id: int):
+    group = access.group_or_404(group_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.intervision_group", group_id=group.id))
+    name = group.name
+    intervision.delete_group(group)
+    db.session.commit()
+    flash(_("De groep %(name)s en haar casussen zijn verwijderd.", name=name), "success")
+    return redirect(url_for("admin.intervision_groups"))

@@ -2,7 +2,8 @@
  *
  * Beside a draft, the second reader's findings are refreshed a moment after each
  * autosave (journey.js sends "journey:saved"). On a practice answer, a supervisor
- * can take the selected words of the answer over as the passage of a comment.
+ * can take the selected words of the answer over as the passage of a comment; on an
+ * intervision case, a colleague the words of the letter or the feedback.
  */
 (function () {
   "use strict";
@@ -31,8 +32,8 @@
       var chosen = window.getSelection ? window.getSelection() : null;
       var node = chosen ? chosen.anchorNode : null;
       var element = node && node.nodeType === 1 ? node : node && node.parentElement;
-      /* Only words of the trainee's answer: the server looks the passage up there. */
-      if (!element || !element.closest(".mine")) { return; }
+      /* Only words of the answer or the case: the server looks the passage up there. */
+      if (!element || !element.closest(".mine, [data-passage-source]")) { return; }
       var selection = String(chosen).trim();
       if (selection && field) {
         field.value = selection;

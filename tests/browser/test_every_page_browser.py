@@ -27,7 +27,14 @@ from journey.models import NoticeKind, Role, User
 from journey.notices import unsubscribe_token
 
 from ..conftest import quick_hash
-from ..test_access_matrix import EXPECTED, PARAMS, PARAMS_FOR, a_journey, practice_work
+from ..test_access_matrix import (
+    EXPECTED,
+    PARAMS,
+    PARAMS_FOR,
+    a_journey,
+    intervision_work,
+    practice_work,
+)
 from .conftest import PASSWORD, WAIT, LiveServer, serve
 
 pytestmark = pytest.mark.browser
@@ -90,6 +97,13 @@ PAGES: dict[str, tuple[str, ...]] = {
     "admin.trainees": ("admin",),
     "admin.access_log_search": ("admin",),
     "admin.mail_status": ("admin",),
+    "admin.intervision_groups": ("admin",),
+    "admin.intervision_group": ("admin",),
+    "intervision.index": ("coach",),
+    "intervision.new_case": ("coach",),
+    "intervision.case": ("coach",),
+    "intervision.requests": ("coachee",),
+    "intervision.consent": ("coachee",),
     "install.offline": ("anonymous",),
     "agenda.index": ("coachee", "coach"),
     "agenda.appointment": ("coachee", "coach"),
@@ -192,6 +206,8 @@ def cast(server: LiveServer) -> dict[str, object]:
             values |= a_journey(side, coachee, coach, world, frame, clock)
         trainee = SimpleNamespace(id=ids["trainee"])
         values |= practice_work(app, trainee, SimpleNamespace(id=other), clock)
+        coach_a, coach_b = (SimpleNamespace(id=ids[name]) for name in ("coach_a", "coach_b"))
+        values |= intervision_work(app, coach_a, coach_b, values["a.letter"], clock)
         db.session.commit()
         db.session.remove()
     values["a.unsubscribe"] = unsubscribe_token(

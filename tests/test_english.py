@@ -22,7 +22,10 @@ from journey import accounts, inbox, practice
 from journey.extensions import db
 from journey.models import (
     Answer,
+    ChatMessage,
     FeedbackPart,
+    IntervisionCase,
+    IntervisionComment,
     Letter,
     PracticeAttempt,
     PracticeComment,
@@ -440,6 +443,12 @@ def written_texts() -> list[str]:
         (PracticePart, PracticePart.text),
         (PracticeComment, PracticeComment.passage),
         (PracticeComment, PracticeComment.body),
+        (ChatMessage, ChatMessage.body),
+        (IntervisionCase, IntervisionCase.question),
+        (IntervisionCase, IntervisionCase.letter_text),
+        (IntervisionCase, IntervisionCase.feedback_text),
+        (IntervisionComment, IntervisionComment.passage),
+        (IntervisionComment, IntervisionComment.body),
     ]
     texts = {
         normal(text) for _model, column in columns for text in db.session.scalars(db.select(column))

@@ -1,5 +1,6 @@
-"""Demo accounts for trying Journey out: one of each role, created once, and a few
-letters so that every role has something to see."""
+"""Demo accounts for trying Journey out: one of each role (two coaches, in one
+intervision group), created once, and a few letters so that every role has something
+to see."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from . import accounts, inbox, progress, visits
+from . import accounts, inbox, intervision, progress, visits
 from .extensions import db
 from .frames import Frame
 from .models import Letter, Role, User
@@ -24,10 +25,13 @@ class DemoAccount:
 
 
 COACH = DemoAccount("Coach Anna", "anna-schrijft-terug", Role.COACH, "anna@example.org")
+COLLEAGUE = DemoAccount("Coach Daan", "samen-leren-we-meer", Role.COACH, "daan@example.org")
+GROUP = "Intervisie Noord"  # Anna and Daan bring cases to each other
 TRAINEE = DemoAccount("Leerling Bas", "oefenen-met-brieven", Role.TRAINEE)
 SUPERVISOR = DemoAccount("Supervisor Carla", "meelezen-en-leren", Role.SUPERVISOR)
 DEMO_ACCOUNTS = (
     COACH,
+    COLLEAGUE,
     DemoAccount("Reiziger", "onderweg-naar-huis", Role.COACHEE, "reiziger@example.org"),
     DemoAccount("Zoeker", "nog-zonder-coach", Role.COACHEE),  # writes to the shared pool
     TRAINEE,
@@ -58,6 +62,7 @@ def load_demo(
     trainee = accounts.find_by_pseudonym(TRAINEE.pseudonym)
     if trainee is not None and trainee.supervisor is None:
         trainee.supervisor = accounts.find_by_pseudonym(SUPERVISOR.pseudonym)
+    _group(now)
     db.session.flush()
     if world is not None and frame is not None:
         _letters(now, world, frame, promise_hours)
@@ -129,6 +134,16 @@ def _send(
     }
     note = "Dit schreef ik in één keer op, zonder er lang over na te denken."
     return visits.send_letter(visit, answers, mood, note, at, promise_hours, progress_value)
+
+
+def _group(now: datetime) -> None:
+    """The demo coaches' intervision group, made once (when no group exists yet)."""
+    coaches = [accounts.find_by_pseudonym(demo.pseudonym) for demo in (COACH, COLLEAGUE)]
+    if intervision.groups() or None in coaches:
+        return
+    group = intervision.create_group(GROUP, 14, now)
+    for coach in coaches:
+        intervision.add_member(group, coach)
 
 
 def _coach() -> User | None:

@@ -6,7 +6,7 @@ and in order; a reload keeps everything; the coach marks a phase, the coachee se
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -23,11 +23,11 @@ pytestmark = pytest.mark.browser
 ZONE = "Europe/Amsterdam"
 
 
-def a_session_starting_soon(server, coach_id: int, coachee_id: int) -> int:
-    """An appointment of the two that begins within minutes (its chat is open); its chat id."""
-    with server.app.app_context():
+def a_session_starting_soon(app, coach_id: int, coachee_id: int, now: datetime) -> int:
+    """An appointment of the two that begins within minutes of ``now`` (its chat is
+    open); its chat id. Written in an app context of its own."""
+    with app.app_context():
         coach, coachee = db.session.get(User, coach_id), db.session.get(User, coachee_id)
-        now = server.clock()
         local = timezones.to_local(now + timedelta(minutes=10), timezones.zone(ZONE))
         agenda.publish(
             coach,
@@ -81,7 +81,7 @@ def test_two_pages_talk_live_offline_and_after_a_reload(live_server, browser):
             sa.select(User.id).where(User.pseudonym == "Reiziger")
         ).one()
         db.session.remove()
-    chat_id = a_session_starting_soon(live_server, coach_id, coachee_id)
+    chat_id = a_session_starting_soon(live_server.app, coach_id, coachee_id, live_server.clock())
     url = f"{live_server.url}/chats/{chat_id}"
 
     contexts = [browser.new_context(locale="nl-NL") for _ in range(2)]

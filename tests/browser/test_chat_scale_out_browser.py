@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pyotp
 import pytest
@@ -15,18 +15,18 @@ import redis
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from journey import accounts, agenda, timezones
+from journey import accounts
 from journey.extensions import db
-from journey.models import ChatMessage, Role, User
+from journey.models import ChatMessage, Role
 
 from ..conftest import PASSWORD
 from ..servers import Gunicorn, close_connections
 from .conftest import WAIT
+from .test_chat_browser import a_session_starting_soon
 
 pytestmark = [pytest.mark.browser, pytest.mark.backends("postgresql")]
 
 REDIS_URL = "redis://127.0.0.1:6379"
-ZONE = "Europe/Amsterdam"
 
 
 @pytest.fixture
@@ -81,23 +81,7 @@ def write(page, text: str) -> None:
 def test_a_live_chat_across_two_app_servers(app, make_user, two_servers, browser):
     coach = make_user("Coach Anna", Role.COACH)
     coachee = make_user("Reiziger", coach=coach)
-    now = datetime.now(UTC)
-    with app.app_context():
-        coach_user = db.session.get(User, coach.id)
-        local = timezones.to_local(now + timedelta(minutes=10), timezones.zone(ZONE))
-        agenda.publish(
-            coach_user,
-            starts_on=local.date(),
-            minute=local.hour * 60 + local.minute,
-            minutes=60,
-            weekly=False,
-            until=None,
-            zone_name=ZONE,
-            now=now,
-        )
-        (slot,) = agenda.slots(coach_user, now)
-        chat_id = agenda.book(db.session.get(User, coachee.id), slot.key, now).chat_id
-        db.session.commit()
+    chat_id = a_session_starting_soon(app, coach.id, coachee.id, datetime.now(UTC))
     server_a, server_b = two_servers()
     path = f"/chats/{chat_id}"
 

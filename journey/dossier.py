@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
@@ -164,7 +164,6 @@ class Dossier:
 # Building from the database
 
 
-NEVER = datetime.max.replace(tzinfo=UTC)  # a period bound nothing reaches
 LETTERS_PER_PAGE = 10  # letters on one page of the dossier; older ones a click away
 
 
@@ -188,7 +187,7 @@ def build_dossier(
     """
     if page is None:
         letters, stops, older = _sent_letters(coachee), visits.route(coachee), False
-        period: tuple[datetime | None, datetime | None] = (None, None)
+        period: tuple[datetime | None, datetime | None] | None = (None, None)
     else:
         letters, stops, older, period = _letters_page(coachee, page, per_page)
     entries: list[Entry] = [_stop(visit, world) for visit in stops]
@@ -196,7 +195,7 @@ def build_dossier(
     entries += [
         _feedback_entry(letter, world, frames) for letter in letters if _sent_feedback(letter)
     ]
-    entries += _chat_entries(coachee, *period)
+    entries += _chat_entries(coachee, *period) if period else []
     entries.sort(key=lambda e: (e.at, _RANK[e.kind]))
     measures = tuple(
         Measure(letter.sent_at, letter.mood, letter.progress if with_goal else None)
@@ -217,9 +216,10 @@ def build_dossier(
     )
 
 
-def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool, tuple]:
+def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, bool, tuple | None]:
     """The letters of one dossier page (oldest first), the visits written in their
-    period, whether older letters exist, and the period (from, before; None: open). The
+    period, whether older letters exist, and the period (from, before; either None:
+    open; the whole None on a page past the oldest letter, which covers nothing). The
     period runs from the page's oldest letter (from the start on the last page) to the
     next newer letter (now on page 1)."""
     page = max(page, 1)
@@ -235,7 +235,7 @@ def _letters_page(coachee: User, page: int, per_page: int) -> tuple[list, list, 
     ).all()
     newer = newest_first.pop(0) if skip and newest_first else None
     if skip and not newest_first:  # past the oldest letter: an empty page
-        return [], [], False, (NEVER, NEVER)
+        return [], [], False, None
     older = len(newest_first) > per_page
     ids = [row.id for row in newest_first[:per_page]]
     letters = list(db.session.scalars(_sent_letters_query(coachee).where(Letter.id.in_(ids))))

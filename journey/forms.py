@@ -34,8 +34,9 @@ from wtforms.validators import (
     Regexp,
 )
 
-from . import letters
+from . import chats, letters
 from .accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
+from .chats import MAX_MESSAGE_LENGTH
 from .frames import Frame
 from .letters import MOOD_MAX, MOOD_MIN, PROGRESS_MAX, PROGRESS_MIN
 from .models import Role
@@ -460,6 +461,7 @@ def notice_mail_form(kinds: tuple[str, ...], **kwargs) -> NoticeMailForm:
     return _notice_mail_form_class(tuple(str(kind) for kind in kinds))(**kwargs)
 
 
+CLIENT_ID = f"^{chats.CLIENT_ID.pattern}$"  # a message's id, made by the writer's browser
 SESSION_LENGTHS = (30, 45, 60, 90)  # minutes, offered when a coach publishes time
 
 
@@ -504,18 +506,18 @@ class VideoLinkForm(FlaskForm):
 class ChatMessageForm(FlaskForm):
     """A message in a chat, sent without JavaScript (the page's script sends JSON)."""
 
-    client_id = StringField(validators=[Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
+    client_id = StringField(validators=[Regexp(CLIENT_ID)])
     body = TextAreaField(
         _l("Je bericht"),
         validators=[
             DataRequired(_l("Schrijf eerst een bericht.")),
-            Length(max=4000, message=_l("Een bericht is hooguit 4000 tekens lang.")),
+            Length(max=MAX_MESSAGE_LENGTH, message=_l("Een bericht is hooguit 4000 tekens lang.")),
         ],
     )
 
 
 class PhaseForm(FlaskForm):
-    client_id = StringField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])
+    client_id = StringField(validators=[Optional(), Regexp(CLIENT_ID)])
     phase = StringField(validators=[InputRequired()])
 
 

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from . import notices, second_reader
+from . import notices, passages, second_reader
 from .anonymise import Known, Replacement, anonymise
 from .extensions import db
 from .frames import FrameSet
@@ -61,8 +61,7 @@ class WrongState(Exception):
     """The case is not in the state this step needs (a tab left open, say)."""
 
 
-class PassageNotFound(ValueError):
-    """A comment's passage is not in the case's texts."""
+PassageNotFound = passages.PassageNotFound  # a passage not in the case's texts
 
 
 # --- groups (the admin) -----------------------------------------------------------------
@@ -380,27 +379,13 @@ def texts_of(case: IntervisionCase) -> dict[str, str]:
     return {"letter": case.letter_text, "feedback": case.feedback_text}
 
 
-def passage_part(case: IntervisionCase, passage: str) -> str | None:
-    """Which text of the case (``PARTS``) holds ``passage`` (spaces count loosely)."""
-    wanted = " ".join(passage.split()).casefold()
-    for part, text in texts_of(case).items():
-        if wanted and wanted in " ".join(text.split()).casefold():
-            return part
-    return None
-
-
 def add_comment(
     case: IntervisionCase, author: User, body: str, passage: str, now: datetime
 ) -> IntervisionComment:
     """A colleague's comment on the whole case or on a passage quoted from it."""
     if case.state != CaseState.SHARED:
         raise WrongState(case.id)
-    passage = " ".join(passage.split())
-    part = None
-    if passage:
-        part = passage_part(case, passage)
-        if part is None:
-            raise PassageNotFound(passage)
+    passage, part = passages.locate(texts_of(case), passage)
     comment = IntervisionComment(
         case=case,
         author_id=author.id,

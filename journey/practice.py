@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import drafts, notices, second_reader
+from . import drafts, notices, passages, second_reader
 from .extensions import db
 from .frames import Frame
 from .models import (
@@ -47,8 +47,7 @@ class NotADraft(Exception):
     """The attempt was submitted: its texts no longer change."""
 
 
-class PassageNotFound(ValueError):
-    """A supervisor's passage is not in the part of the answer it was said to be from."""
+PassageNotFound = passages.PassageNotFound  # a passage not in the answer
 
 
 def answer_keys(frame: Frame, sample: Sample) -> list[str]:
@@ -180,27 +179,13 @@ def submit(
     db.session.flush()
 
 
-def passage_part(attempt: PracticeAttempt, passage: str) -> str | None:
-    """The key of the part of the answer that holds ``passage`` (spaces count loosely)."""
-    wanted = " ".join(passage.split()).casefold()
-    for part in attempt.parts:
-        if wanted and wanted in " ".join(part.text.split()).casefold():
-            return part.key
-    return None
-
-
 def add_comment(
     attempt: PracticeAttempt, author: User, body: str, passage: str, now: datetime
 ) -> PracticeComment:
     """A supervisor's comment, on the whole answer or on a passage quoted from it.
 
     Raises PassageNotFound when the passage is not in the answer."""
-    passage = " ".join(passage.split())
-    part_key = None
-    if passage:
-        part_key = passage_part(attempt, passage)
-        if part_key is None:
-            raise PassageNotFound(passage)
+    passage, part_key = passages.locate({p.key: p.text for p in attempt.parts}, passage)
     comment = PracticeComment(
         attempt=attempt,
         author=author,

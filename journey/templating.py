@@ -87,9 +87,10 @@ def _formatted(value: datetime, format: str, zone: Any, locale: Any) -> str:
     return format_datetime(value, format, tzinfo=zone, locale=locale)
 
 
-def format_moment(value: datetime, format: str, zone: Any) -> str:
-    """``value`` (aware) in ``zone`` and the request's language, in Babel's ``format``."""
-    return _formatted(value, format, zone, get_locale())
+def format_moment(value: datetime, format: str, zone: Any, locale: Any = None) -> str:
+    """``value`` (aware) in ``zone`` and ``locale`` (default: the request's language), in
+    Babel's ``format``."""
+    return _formatted(value, format, zone, locale or get_locale())
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, get_time_format
+from babel.dates import get_time_format
 from flask import (
     Blueprint,
     Response,
@@ -35,7 +35,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access_log, chats, database, notices, second_reader
+from .. import access_log, chats, database, notices, realtime, second_reader, templating
 from ..extensions import db
 from ..forms import AsyncChatForm, ChatMessageForm, PhaseForm
 from ..models import ChatMessage, Role, User
@@ -106,8 +106,8 @@ class Reader:
             "body": message.body,
             "phase": message.phase,
             "phase_title": self.phase_titles.get(message.phase or ""),
-            "time": format_datetime(
-                message.sent_at, self.time_pattern, tzinfo=self.zone, locale=self.locale
+            "time": templating.format_moment(
+                message.sent_at, self.time_pattern, self.zone, self.locale
             ),
         }
 
@@ -174,7 +174,6 @@ def chat(chat_id: int, form: ChatMessageForm | None = None, status: int = 200):
         "chats/chat.html",
         chat=found,
         messages=messages,
-        events=[as_event(m) for m in messages],
         state=chats.state(found, moment),
         is_coach=is_coach,
         other=found.coachee if is_coach else found.coach,
@@ -215,7 +214,7 @@ def send(chat_id: int):
         return chat(found.id, form, 422)
     db.session.commit()
     if new:
-        current_app.extensions["journey.bell"].ring(found.id)
+        realtime.bell().ring(found.id)
     if request.is_json:
         return jsonify(as_event(message)), 201 if new else 200
     return redirect(url_for(".chat", chat_id=found.id) + "#end")
@@ -242,7 +241,7 @@ def mark_phase(chat_id: int):
         return redirect(url_for(".chat", chat_id=found.id))
     db.session.commit()
     if new:
-        current_app.extensions["journey.bell"].ring(found.id)
+        realtime.bell().ring(found.id)
     if wants_json():
         return jsonify(as_event(message)), 201 if new else 200
     return redirect(url_for(".chat", chat_id=found.id) + "#end")
@@ -255,20 +254,24 @@ def close(chat_id: int):
     if not found.is_closed:
         chats.close(found, now())
         db.session.commit()
-        current_app.extensions["journey.bell"].ring(found.id)
+        realtime.bell().ring(found.id)
     flash(_("Het gesprek is afgesloten. Jullie kunnen het allebei teruglezen in het dossier."))
     return redirect(url_for(".chat", chat_id=found.id))
+
+
+def _message_id(given: str | None) -> int:
+    """The id of the last message a page has, as it sent it (0: none, or not a number)."""
+    return int(given) if given and given.isdigit() and len(given) < 12 else 0
 
 
 @bp.route("/<int:chat_id>/messages")
 @role_required(*PEOPLE)
 def messages(chat_id: int):
     """New messages after ``after`` (the fallback for browsers without the stream)."""
-    found = _own(chat_id)
-    after = request.args.get("after", "0")
-    last_id = int(after) if after.isdigit() and len(after) < 12 else 0
+    found, reader = _own(chat_id), Reader.now()
+    last_id = _message_id(request.args.get("after"))
     return jsonify(
-        messages=[as_event(m) for m in chats.after(found.id, last_id)],
+        messages=[reader.event(m) for m in chats.after(found.id, last_id)],
         state=str(chats.state(found, now())),
     )
 
@@ -283,10 +286,9 @@ def stream(chat_id: int):
     The events are sent after the request is over: each look in the database has an app
     context (and a connection) of its own, none is held while the stream waits."""
     found = _own(chat_id)
-    given = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
-    last_id = int(given) if given.isdigit() and len(given) < 12 else 0
+    last_id = _message_id(request.headers.get("Last-Event-ID") or request.args.get("after"))
     app, reader, chat_id = current_app._get_current_object(), Reader.now(), found.id
-    bell = app.extensions["journey.bell"]
+    bell = realtime.bell()
     look_every = LOOK_EVERY_SHARED if bell.shared else LOOK_EVERY_LOCAL
     seconds = float(app.config["CHAT_STREAM_SECONDS"])
 

@@ -59,6 +59,10 @@ def test_review_gives_one_finding_per_check_in_order():
         "theory",
         "quotes_coachee",
         "language_level",
+        "curiosity",
+        "address_form",
+        "tone",
+        "empathy",
     )
     assert {"quotes_coachee", "language_level"} == NEEDS_COACHEE
     assert [f.id for f in review("Wat mooi.", "Ik ben moe.")] == list(CHECKS)

@@ -327,7 +327,7 @@ class Reaction(db.Model):
     key: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(10))
     line: Mapped[str] = mapped_column(EncryptedText, default="")
-    comment_kinds: Mapped[list | None] = mapped_column(JSON)
+    comment_kinds: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -78,7 +78,10 @@ def check_world(paths: tuple[str, ...]) -> None:
     "--coachee",
     "coachee_file",
     type=click.Path(exists=True, dir_okay=False),
-    help="The coachee's text the feedback answers (adds the quoting and language-level checks).",
+    help=(
+        "The coachee's text the feedback answers (adds the quoting and language-level checks, "
+        "and lets the address-form check compare with the coachee's own je or u)."
+    ),
 )
 def review_feedback(feedback_file: str, coachee_file: str | None) -> None:
     """Check a coach's feedback on the mindful-analysis tips and print the findings as JSON."""

@@ -41,6 +41,10 @@ CHECK_TITLES = {
     "theory": _l("Geen theorie of vakjargon"),
     "quotes_coachee": _l("De woorden van de coachee"),
     "language_level": _l("Het taalniveau van de coachee"),
+    "curiosity": _l("Geen vragen uit nieuwsgierigheid"),
+    "address_form": _l("Je of u, zoals de coachee"),
+    "tone": _l("Professioneel en vriendelijk"),
+    "empathy": _l("Het gevoel van de coachee benoemen"),
 }
 
 

@@ -8,10 +8,11 @@ from html import unescape
 
 import pytest
 
-from journey import practice
+from journey import practice, second_reader
 from journey.demo import SUPERVISOR, TRAINEE, load_demo
 from journey.extensions import db
 from journey.models import PracticeAttempt, PracticeState, Role, User
+from journey.second_reader import CHECKS
 
 from .conftest import a_place_letter, login
 
@@ -200,11 +201,34 @@ def test_a_trainee_can_redo_a_sample_and_keeps_earlier_attempts(app, client, peo
         first_id = attempts[0].id
         rows = practice.progress(user, app.extensions["journey.samples"])
         assert [row.attempt.number for row in rows] == [1, 2]
-        assert all(len(row.verdicts) == 8 for row in rows)
+        assert all(set(row.verdicts) == set(second_reader.CHECKS) for row in rows)
 
     overview = page(client, "/practice/")
     assert overview.count(f"/practice/attempts/{first_id}") >= 2  # case row + progress
     assert "nr. 2" in overview
+
+
+def test_the_progress_page_shows_every_check_per_attempt(app, client, people, sample, frame):
+    trainee, _ = people
+    login(client, trainee)
+    texts = full_answer(frame, sample)
+    client.post(f"/practice/samples/{sample.id}/1", data={**texts, "action": "submit"})
+    with app.app_context():
+        # an attempt handed in before the newer checks existed keeps its eight verdicts
+        attempt = practice.attempts_at(db.session.get(User, trainee.id), sample)[0]
+        attempt.findings = {k: v for k, v in attempt.findings.items() if k in list(CHECKS)[:8]}
+        db.session.commit()
+    client.post(f"/practice/samples/{sample.id}/again")
+    client.post(f"/practice/samples/{sample.id}/2", data={**texts, "action": "submit"})
+    html = page(client, "/practice/")
+    table = html[html.index('id="progress"') :]
+    for title in ("Geen vragen uit nieuwsgierigheid", "Je of u, zoals de coachee"):
+        assert title in table
+    rows = table.split("<tr>")[2:4]
+    label = 'data-label="Professioneel en vriendelijk" class="check'
+    assert f'{label}">–</td>' in rows[0]  # the first attempt was not read on tone
+    assert f"{label} ok" in rows[1] or f"{label} miss" in rows[1]
+    assert "8 van 8" not in rows[1] and f"van {len(CHECKS)}" in rows[1]
 
 
 def test_a_number_that_skips_ahead_is_not_a_draft(app, client, people, sample):

@@ -4,6 +4,7 @@ and the accuracy on the labelled set in ``tests/data/second_reader.yaml``."""
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -13,16 +14,21 @@ from click.testing import CliRunner
 from journey.cli import cli
 from journey.second_reader import (
     CHECKS,
+    COMMENT_KIND_TITLES,
+    COMMENT_KINDS,
     NEEDS_COACHEE,
     Finding,
+    comment_kinds,
     readability,
     review,
     sentences,
     syllables,
+    words,
 )
 
 LABELLED = Path(__file__).parent / "data" / "second_reader.yaml"
-# Each check's accuracy on the labelled set when it was last measured (correct / cases);
+# Each check's accuracy on its labelled texts when it was last measured (correct / cases:
+# tests/data/second_reader.yaml for the first eight, second_reader_<check>.yaml for the newer);
 # a change that costs a check more than MARGIN of it fails the test. When a check gets
 # better, raise its number here (and in the README's table).
 MEASURED = {
@@ -33,7 +39,11 @@ MEASURED = {
     "advice": 126 / 126,
     "theory": 125 / 126,
     "quotes_coachee": 126 / 126,
-    "language_level": 122 / 126,
+    "language_level": 124 / 126,  # syllables from textstat (pyphen); the gap re-measured
+    "curiosity": 51 / 51,
+    "address_form": 57 / 58,
+    "tone": 60 / 60,
+    "empathy": 50 / 52,
 }
 MARGIN = 0.03
 
@@ -407,6 +417,31 @@ def test_cli_review_feedback_with_the_coachee_text(letters):
     assert checks["first_person"]["ok"] is True
 
 
+def test_cli_review_feedback_prints_the_new_checks_and_the_coachees_form_only_with_it(tmp_path):
+    feedback = tmp_path / "feedback.txt"
+    feedback.write_text(
+        "Beste Sanne,\n\nWat fijn dat je zo open schrijft. Hoe oud is je zoon? "
+        "Dat had je beter niet kunnen doen. Dank je wel voor je mooie brief.\n\nGroet,\nAnna\n",
+        encoding="utf-8",
+    )
+    coachee = tmp_path / "coachee.txt"
+    coachee.write_text(
+        "Geachte coach, mag ik u iets vragen? Mijn zoon is weer thuis.", encoding="utf-8"
+    )
+    alone = json.loads(CliRunner().invoke(cli, ["review-feedback", str(feedback)]).output)
+    found = {c["id"]: c for c in alone["checks"]}
+    assert {"curiosity", "address_form", "tone", "empathy"} <= set(found)
+    assert "quotes_coachee" not in found
+    assert found["curiosity"]["evidence"] == ["Hoe oud is je zoon?"]
+    assert found["tone"]["evidence"] == ["Dat had je beter niet kunnen doen."]
+    assert found["empathy"]["ok"] is False
+    assert found["address_form"]["ok"] is True  # one form throughout: "je"
+    result = CliRunner().invoke(cli, ["review-feedback", str(feedback), "--coachee", str(coachee)])
+    with_coachee = {c["id"]: c for c in json.loads(result.output)["checks"]}
+    assert with_coachee["address_form"]["ok"] is False  # the coachee writes "u"
+    assert with_coachee["address_form"]["evidence"] == ["Wat fijn dat je zo open schrijft."]
+
+
 def test_cli_review_feedback_refuses_a_file_that_is_not_utf8(tmp_path, letters):
     bad = tmp_path / "oud.txt"
     bad.write_bytes("Wat een mooie brief, Zoë.".encode("latin-1"))
@@ -418,31 +453,185 @@ def test_cli_review_feedback_refuses_a_file_that_is_not_utf8(tmp_path, letters):
     assert "does not exist" in missing.output
 
 
+# --- The four newer tips ------------------------------------------------------------------
+
+
+def test_a_curiosity_question_is_named_and_a_reflective_one_is_not():
+    feedback = (
+        "Beste Ilse,\n\nWat mooi dat je dit durft te schrijven. Bij welk bedrijf werk je "
+        "eigenlijk? Waar in je lichaam voel je die spanning? Wat betekent je werk voor je?"
+        "\n\nGroet,\nAnna"
+    )
+    found = finding("curiosity", feedback)
+    assert not found.ok
+    assert found.evidence == ("Bij welk bedrijf werk je eigenlijk?",)
+    assert finding("curiosity", "Wat zou je je vader nog willen zeggen?").ok
+    assert not finding("curiosity", "Ik ben benieuwd hoe oud je dochter nu is.").ok
+    # a question inside a quotation of the coachee is theirs
+    assert finding("curiosity", "Je schrijft: 'Hoe oud was hij eigenlijk?' Dat raakt.").ok
+
+
+def test_a_switch_from_je_to_u_is_named():
+    feedback = (
+        "Dag Pieter,\n\nWat knap dat je dit opschrijft. Je beschrijft je werk helder. "
+        "Hoe kijkt u nu naar die keuze?\n\nGroet, Anna"
+    )
+    found = finding("address_form", feedback)
+    assert not found.ok
+    assert found.evidence == ("Hoe kijkt u nu naar die keuze?",)
+    # quoted words of the coachee do not count, and "u" alone is consistent
+    assert finding("address_form", "U schrijft: 'Weet je, het gaat wel.' Hoe is dat voor u?").ok
+    assert finding("address_form", "Wat fijn dat u schrijft. Hoe is het nu met u?").ok
+
+
+def test_the_coachees_form_of_address_is_followed():
+    formal = "Geachte mevrouw, ik wil u graag vertellen hoe het met mij gaat."
+    informal = "Hoi Anna! Weet jij eigenlijk hoe dat voelt? Ik ben moe."
+    je = "Wat fijn dat je schrijft. Hoe gaat het nu met je?"
+    u = "Wat fijn dat u schrijft. Hoe gaat het nu met u?"
+    assert not finding("address_form", je, formal).ok
+    assert finding("address_form", u, formal).ok
+    assert not finding("address_form", u, informal).ok
+    assert finding("address_form", je, informal).ok
+    assert finding("address_form", u, "Ik ben moe en ik slaap slecht.").ok  # no form shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("Dat had je beter niet kunnen doen.", False),
+        ("Waarom heb je niet gewoon gezegd wat je dacht?", False),
+        ("Dat is nogal egoïstisch van je.", False),
+        ("Nou, dat ging lekker dan.", False),
+        ("Wat een vette stap!", False),
+        ("Wat een stap 😊", False),
+        ("Wat een stap :)", False),
+        ("Dat is NIET jouw schuld.", False),
+        ("Wat een stap!!!", False),
+        ("Hoi lieverd, wat een stap.", False),
+        ("Wat een stap, meis.", False),
+        # near-misses that keep a friendly, professional tone
+        ("Wat een stap!", True),
+        ("Je had het niet kunnen weten.", True),
+        ("Wat lief van je om je zus te bellen.", True),
+        ("Je hebt een schat aan ervaring.", True),
+        ("Het UWV belde je terug.", True),
+        ("Waarom is dat zo belangrijk voor je?", True),
+        ("Je schrijft: 'Het was echt KUT!!' Dat raakt.", True),
+    ],
+)
+def test_tone(sentence, ok):
+    found = finding("tone", sentence)
+    assert found.ok is ok, found
+    if not ok:
+        assert found.evidence == (sentence,)
+
+
+def test_feedback_without_an_empathic_sentence_is_flagged():
+    feedback = (
+        "Beste Tom,\n\nDank je wel voor je brief. Je schrijft dat je naar Utrecht bent "
+        "verhuisd. Hoe voel je je nu?\n\nGroet,\nAnna"
+    )
+    found = finding("empathy", feedback)
+    assert not found.ok
+    assert found.evidence == ()
+    assert "voelt of meemaakt" in found.message
+    warm = feedback.replace(
+        "Hoe voel", "Het klinkt alsof die verhuizing veel van je vroeg. Hoe voel"
+    )
+    found = finding("empathy", warm)
+    assert found.ok
+    assert found.evidence == ("Het klinkt alsof die verhuizing veel van je vroeg.",)
+    assert finding("empathy", "Je schrijft dat je opgelucht was na het gesprek.").ok
+    assert not finding("empathy", "Ik vond het fijn je brief te lezen.").ok
+
+
+def test_comment_kinds_say_what_a_comment_does():
+    coachee = "Ik ben zo moe van alles. Mijn werk slokt me op."
+    assert comment_kinds("Het klinkt alsof dat veel van je vraagt.") == ("empathy",)
+    assert comment_kinds("Wat knap dat je dit opschrijft. Wat heb je nodig?") == (
+        "praise",
+        "question",
+    )
+    assert comment_kinds("Je schrijft: 'Mijn werk slokt me op.'", coachee) == ("quote",)
+    assert comment_kinds("Neem eens een dag vrij.") == ("advice",)
+    assert comment_kinds("") == ()
+    assert set(COMMENT_KIND_TITLES) == set(COMMENT_KINDS)
+
+
+# --- Word lists ----------------------------------------------------------------------------
+
+
+def test_the_word_lists_are_the_packages_data_files():
+    folder = resources.files("journey.second_reader") / "words"
+    assert len(words.names()) >= 25
+    for name in words.names():
+        lines = (folder / f"{name}.txt").read_text("utf-8").splitlines()
+        listed = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        assert list(words.entries(name)) == list(dict.fromkeys(listed)), name
+        assert all(entry == entry.lower() for entry in words.entries(name)), name
+
+
+def test_a_word_added_to_a_list_changes_a_verdict(tmp_path, monkeypatch):
+    opening = "Wat een bezielde brief. Hoe is het nu?"
+    slangy = "Wat een stap, dat is echt wreed goed."
+    assert not finding("opens_positive", opening).ok
+    assert finding("tone", slangy).ok
+    (tmp_path / "positive_words.txt").write_text("# mijn eigen woorden\nbezielde\n", "utf-8")
+    (tmp_path / "slang.txt").write_text("wreed goed\n", "utf-8")
+    monkeypatch.setenv("JOURNEY_SECOND_READER_WORDS", str(tmp_path))
+    words.reload()
+    try:
+        assert finding("opens_positive", opening).ok
+        assert not finding("tone", slangy).ok
+        assert "mooi" in words.wordset("positive_words")  # added to, not replaced
+    finally:
+        monkeypatch.delenv("JOURNEY_SECOND_READER_WORDS")
+        words.reload()
+    assert not finding("opens_positive", opening).ok
+
+
 # --- Accuracy on the labelled set ----------------------------------------------------------
 
 
-def test_accuracy_on_the_labelled_set():
+def labelled(check: str) -> list[tuple[str, str, str | None, bool]]:
+    """(id, feedback, coachee, expected) of every case labelled for ``check``: the shared set
+    labels the first eight checks, each newer check has a file of its own."""
+    own = LABELLED.with_name(f"second_reader_{check}.yaml")
+    if own.exists():
+        cases = yaml.safe_load(own.read_text(encoding="utf-8"))["cases"]
+        return [(c["id"], c["feedback"], c.get("coachee"), c["expected"]) for c in cases]
     cases = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["cases"]
-    assert len(cases) >= 40
-    scores: dict[str, list] = {check: [0, 0, []] for check in CHECKS}
-    for case in cases:
-        found = verdicts(case["feedback"], case.get("coachee"))
-        for check, expected in case["expected"].items():
-            score = scores[check]
-            score[1] += 1
-            if found.get(check) is expected:
-                score[0] += 1
-            else:
-                score[2].append(case["id"])
-    assert set(scores) == set(MEASURED), "every check needs its measured accuracy"
-    table = [f"{'check':<16} {'correct':>9} {'accuracy':>8} {'floor':>6}  misses"]
-    failing = False
-    for check, (correct, total, misses) in scores.items():
-        accuracy, floor = correct / total if total else 1.0, MEASURED[check] - MARGIN
-        failing |= accuracy < floor
-        missed = " ".join(misses)
-        table.append(f"{check:<16} {correct:>4}/{total:<4} {accuracy:>8.3f} {floor:>6.3f} {missed}")
-    assert not failing, "\n" + "\n".join(table)
+    return [
+        (c["id"], c["feedback"], c.get("coachee"), c["expected"][check])
+        for c in cases
+        if check in c["expected"]
+    ]
+
+
+def test_every_check_has_its_measured_accuracy_and_labels():
+    assert set(MEASURED) == set(CHECKS), "every check needs its measured accuracy"
+    for check in CHECKS:
+        cases = labelled(check)
+        assert len(cases) >= 40, check
+        assert len({case[0] for case in cases}) == len(cases), f"{check}: ids repeat"
+        honoured = sum(case[3] for case in cases)
+        assert min(honoured, len(cases) - honoured) >= 10, f"{check}: too one-sided"
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_accuracy_on_the_labelled_texts(check):
+    cases = labelled(check)
+    misses = []
+    for case_id, feedback, coachee, expected in cases:
+        if verdicts(feedback, coachee).get(check) is not expected:
+            misses.append(f"{case_id} (labelled {expected})")
+    accuracy = 1 - len(misses) / len(cases)
+    floor = MEASURED[check] - MARGIN
+    assert accuracy >= floor, (
+        f"{check}: {accuracy:.3f} < {floor:.3f} on {len(cases)} texts; missed:\n"
+        + "\n".join(misses)
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ The feedback addresses the coachee in one form: "je/jij/jou/jouw" or "u/uw",
 never both in the coach's own words. When the coachee's text shows a form (a
 coachee who writes to the coach with "u", or opens with "Geachte"), the feedback
 uses that form; a coachee who plainly says "jij" to the coach, or opens with "Hoi",
-is not answered with "u".
+is not answered with "u". "Alsjeblieft" and "alstublieft" are forms of address too.
 """
 
 from __future__ import annotations
@@ -19,12 +19,28 @@ from .finding import Finding
 ID = "address_form"
 NEEDS_COACHEE = False
 
-INFORMAL = frozenset({"je", "jij", "jou", "jouw", "jezelf", "jouzelf", "jijzelf", "jullie"})
-FORMAL = frozenset({"u", "uw", "uzelf", "uwe"})
+INFORMAL = frozenset(
+    {
+        "je",
+        "jij",
+        "jou",
+        "jouw",
+        "jezelf",
+        "jouzelf",
+        "jijzelf",
+        "jullie",
+        "alsjeblieft",
+        "alsjeblief",
+        "dankjewel",
+        "dankje",
+    }
+)
+FORMAL = frozenset({"u", "uw", "uzelf", "uwe", "alstublieft", "dankuwel"})
+# "de u en de n": the letter, not the word of address.
+LETTER_BEFORE = frozenset({"de", "letter", "een"})
 # "jullie" addresses more than one person: it is no switch in a "u" letter.
 NEUTRAL = frozenset({"jullie"})
 FORMAL_OPENING = re.compile(r"^\W*(?:geachte|zeer\s+geachte|weledelgeleerde)\b", re.IGNORECASE)
-INFORMAL_OPENING = re.compile(r"^\W*(?:hoi|hey|hee|hé|hi|hallo|hai|yo|heey)\b", re.IGNORECASE)
 # The coachee says "jij" to the coach (not the generic "je" of "dan weet je het wel").
 SAYS_JIJ = re.compile(r"\b(?:jij|jou|jouw|heb\s+jij|kun\s+jij|kan\s+jij|wat\s+vind\s+jij)\b")
 
@@ -35,8 +51,8 @@ def check(feedback: Text, coachee: Text | None = None) -> Finding:
     Counts the coach's own words (quotations set aside) of each form per sentence. Both
     forms in one feedback: the sentences in the form used least (the later one on a tie)
     are named. With the coachee's text: their form is "u" when they address the coach
-    with "u"/"uw" or open with "Geachte", "je" when they say "jij"/"jou" to the coach or
-    open with "Hoi"; a feedback in the other form fails. Limits: a generic "je" ("dan
+    with "u"/"uw" or open with "Geachte", "je" when they say "jij"/"jou" to the coach
+    (a "Hoi" alone shows no form); a feedback in the other form fails. Limits: a generic "je" ("dan
     weet je het wel") in a "u" letter counts as a switch; a "u" inside an unmarked
     quotation counts as the coach's.
     """
@@ -74,7 +90,13 @@ def check(feedback: Text, coachee: Text | None = None) -> Finding:
 
 def forms(sentence: Sentence) -> set[str]:
     """The words of address in the coach's own words of ``sentence``."""
-    return set(WORD.findall(sentence.own)) & (INFORMAL | FORMAL)
+    said = WORD.findall(sentence.own)
+    return {
+        word
+        for index, word in enumerate(said)
+        if word in INFORMAL | FORMAL
+        and not (word == "u" and index and said[index - 1] in LETTER_BEFORE)
+    }
 
 
 def coachee_form(coachee: Text) -> str | None:
@@ -84,6 +106,6 @@ def coachee_form(coachee: Text) -> str | None:
     first = coachee.sentences[0].text if coachee.sentences else ""
     if said & FORMAL or FORMAL_OPENING.match(first):
         return "u"
-    if SAYS_JIJ.search(own) or INFORMAL_OPENING.match(first):
+    if SAYS_JIJ.search(own):
         return "je"
     return None

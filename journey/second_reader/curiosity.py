@@ -37,16 +37,19 @@ FACT_QUESTIONS = tuple(
         r"\bbij\s+welke?\s+\w+",
         r"\bin\s+welke?\s+(?:stad|plaats|dorp|straat|wijk|land|jaar|maand|week|ziekenhuis|klas|"
         r"functie|afdeling|buurt|provincie)\b",
-        r"\bwaar\s+(?:woon|woont|woonde|woonden|werk|werkt|werkte|werkten|studeer\w*|"
-        r"was\s+(?:dat|het|je|jij|hij|zij|ze)|is\s+(?:dat|het)|gebeurde|ging|gingen|zat|zaten|"
+        # "waar ... over/aan/mee" asks what about, not where
+        r"\bwaar\s+(?![^?]*\b(?:over|aan|mee|om|van|door|uit|naar|tegen|toe|achter)\b)"
+        r"(?:woon|woont|woonde|woonden|werk|werkt|werkte|werkten|studeer\w*|"
+        r"was\s+(?:dat|het|je|jij|hij|zij|ze|de|die)|is\s+(?:dat|het|de|die)|gebeurde|ging|gingen|zat|zaten|"
         r"precies|ergens|zijn\s+jullie|komt|kwam|kom\s+je)\b",
         r"\bwaar\s+\w+\s+(?:hij|zij|ze|jullie)\s+vandaan\b",
         r"\bwanneer\s+(?:precies|was\s+(?:dat|het)|gebeurde|is\s+(?:dat|het)\s+gebeurd|"
         r"begon|ging|kwam|ben\s+je|heb\s+je)\b",
         r"\bhoe\s+laat\b",
         r"\bop\s+welke\s+(?:dag|datum|leeftijd|plek|manier\s+precies)\b",
-        r"\bhoeveel\s+(?:geld|euro|verdien\w*|kost\w*|jaar|jaren|kinderen|collega'?s|mensen|"
-        r"broers|zussen|keer|uur|maanden|weken|dagen|schuld\w*|huur|km|kilo)\b",
+        r"\bhoeveel\b",
+        r"\bwat\s+(?:\w+\s+){0,5}?precies\b",
+        r"\bwie\s+(?:er\s+)?(?:allemaal\s+)?(?:bij|aanwezig)\b",
         r"\bwie\s+(?:precies|was\s+(?:dat|het|die)|is\s+(?:dat|het|die|hij|zij)|bedoel\s+je\s+"
         r"(?:precies|met)|zijn\s+(?:dat|die)|waren\s+(?:dat|er)|zei|deed|heeft\s+dat|"
         r"had\s+dat|waren\s+erbij|was\s+erbij|zaten)\b",
@@ -59,7 +62,7 @@ FACT_QUESTIONS = tuple(
         r"\bhoe\s+(?:ging|liep|loopt|gaat|is|verliep)\s+(?:het|dat|dit)\s+(?:\w+\s+)?"
         r"(?:verder|afgelopen|uiteindelijk|af|uit|precies)\b",
         r"\bhoe\s+is\s+het\s+(?:\w+\s+)?afgelopen\b",
-        r"\bhoe\s+lang\s+(?:ben|werk|woon|heb|zijn|is|duurde|was|zit|zat|kennen)\b",
+        r"\bhoe\s+lang\b|\bsinds\s+wanneer\b|\bin\s+dienst\b",
         r"\bwat\s+(?:doet|deed)\s+(?:hij|zij|ze|je\s+\w+|jouw\s+\w+)\s+(?:\w+\s+)?"
         r"(?:voor\s+werk|precies|voor\s+de\s+kost)\b",
         r"\b(?:is|was)\s+(?:hij|zij|ze)\s+(?:getrouwd|ouder|jonger|ziek|single|gescheiden)\b",
@@ -78,7 +81,8 @@ FACT_QUESTIONS = tuple(
 REQUEST = re.compile(
     r"\b(?:ik\s+ben\s+(?:\w+\s+)?benieuwd|(?:ik\s+)?(?:wil|zou|had)\s+(?:\w+\s+){0,2}?graag\s+"
     r"(?:\w+\s+)?weten|vertel\s+(?:me|mij|eens|gerust|even|maar)|laat\s+(?:me|mij)\s+(?:\w+\s+)?"
-    r"weten|ik\s+vraag\s+me\s+af|schrijf\s+(?:me|mij|gerust)|noem\s+(?:me|gerust|eens)|"
+    r"weten|(?:me|mij)\s+(?:\w+\s+)?laten\s+weten|(?:helpen|fijn\s+vinden)\s+(?:om\s+)?te\s+weten|"
+    r"ik\s+vraag\s+me\s+af|schrijf\s+(?:me|mij|gerust)|noem\s+(?:me|gerust|eens)|"
     r"nieuwsgierig\s+(?:naar|wie|wat|hoe|welk|waar))"
 )
 # An invitation to look inward: the question then serves the coachee's reflection.
@@ -89,7 +93,7 @@ REFLECTION = re.compile(
     r"bedoel\s+je\s+(?!precies\s+met\s+\w+\s+(?:bedrijf|collega))|wil\s+je|zou\s+(?:je|jij)\s+"
     r"(?:\w+\s+){0,3}?(?:willen|wensen|kiezen|zeggen\s+tegen)|denk\s+je|vind\s+je|herken\s+je|"
     r"kies\w*|keuze\w*|belangrijk|jezelf|geeft\s+(?:je|jou)|helpt\s+(?:je|jou)|"
-    r"sterk\w*|kracht\w*|rust|ruimte|steun\w*)"
+    r"sterk\w*|kracht\w*|rust|ruimte|steun\w*|terugkijk\w*|terug\s+kijk\w*)"
 )
 # Requests to tell more that are themselves reflective ("Vertel eens wat dat met je doet").
 _TELL = re.compile(r"\bvertel|\blaat\s+(?:me|mij)|\bschrijf\s+(?:me|mij|gerust)|\bbenieuwd")

@@ -22,7 +22,7 @@ REFLECTING = tuple(
         r"\b(?:het|dat|dit)\s+klinkt\s+(?:\w+\s+)?(?:alsof|als\s+(?:een|iets)|of|naar)\b",
         r"\bklinkt\s+(?:\w+\s+)?(?:zwaar|pijnlijk|moeilijk|eenzaam|heftig|intens|verdrietig|"
         r"spannend|ingrijpend|uitputtend|verwarrend|beangstigend|naar|rot|verschrikkelijk)\b",
-        r"\b(?:kan|kun)\s+(?:me|mij|je|ik\s+me)\s+(?:\w+\s+)?(?:voorstellen|indenken|inbeelden)\b",
+        r"\b(?:kan|kun)\s+(?:ik\s+)?(?:me|mij)\s+(?:\w+\s+)?(?:voorstellen|indenken|inbeelden)\b",
         r"\bhet\s+lijkt\s+(?:\w+\s+)?(?:alsof|of)\s+(?:je|jij|u)\b",
         r"\b(?:lees|hoor|proef|voel|merk|zie)\s+(?:ik\s+)?(?:\w+\s+){0,4}?(?:hoeveel|hoe\s+"
         r"(?:zwaar|moeilijk|eenzaam|verdrietig|bang|boos|blij|trots|moe|onzeker|erg|groot|diep|"
@@ -33,18 +33,35 @@ REFLECTING = tuple(
         r"\b(?:dat|dit|het)\s+(?:moet|moest|moeten)\s+(?:\w+\s+){0,3}?(?:zwaar|pijnlijk|moeilijk|"
         r"eenzaam|heftig|verdrietig|eng|beangstigend|spannend|rot|naar|ingrijpend|fijn|een\s+"
         r"opluchting|veel\s+van\s+je)\b",
+        r"\b(?:je|jij|u)\s+(?:voel|voelt|voelde|voelden)\s+(?:je|jij|u|zich)\b",
+        r"\bvoel(?:de|t)?\s+(?:je|jij|u)\s+(?:je|jij|u|zich)\b",
+        r"\b(?:je|jij|u)\s+(?:je|zich|u)\s+(?:[\w',]+\s+){0,8}?(?:voel|voelt|voelde|voelden)\b",
+        r"\bis\s+(?:heel\s+|erg\s+|zeer\s+|goed\s+)?(?:begrijpelijk|invoelbaar|voorstelbaar)\b",
+        r"\b(?:wat|hoeveel)\s+(?:het|dat|dit)\s+(?:\w+\s+)?(?:je|jou|u)\s+(?:\w+\s+)?(?:kost|kostte|"
+        r"gekost|doet|deed|gedaan)\b",
+        r"\bwat\s+een\s+(?:schrik|opluchting|klap|verdriet|pijn|angst|ellende|onzekerheid|"
+        r"spanning|zorgen|gemis|verlies|teleurstelling|onrust|strijd|eenzaamheid|gedoe)\b",
+        r"\bmoet\s+(?:dat|het|dit)\s+(?:\w+\s+){0,2}?geweest\s+zijn\b",
         r"\b(?:je|jij|u)\s+(?:stond|staat|sta)\s+(?:er\s+)?(?:\w+\s+)?alleen\s+voor\b",
         r"\bveel\s+van\s+(?:je|jou|u)\s+(?:vraagt|vroeg|gevraagd|heeft\s+gevraagd)\b",
         r"\b(?:je|jij|u)\s+(?:draagt|droeg|sleept|sleepte)\s+(?:\w+\s+){0,3}?(?:mee|met\s+je\s+mee)\b",
         r"\b(?:wat|hoeveel)\s+(?:\w+\s+){0,2}?(?:doormaakt|hebt\s+doorgemaakt|meemaakt|"
         r"hebt\s+meegemaakt|te\s+verduren|op\s+je\s+bord)\b",
+        r"\b(?:dat|het|dit)\s+is\s+(?:\w+\s+)?(?:begrijpelijk|invoelbaar|voorstelbaar|menselijk|"
+        r"niet\s+vreemd|heel\s+logisch)\b",
+        r"\b(?:dat|het|dit)\s+is\s+(?:een\s+)?(?:heel\s+|erg\s+|zeer\s+)?terecht\w*\b",
+        r"\bhoe\s+(?:je|jij|u)\s+(?:\w+\s+)?(?:merkt|voelt|ervaart|beleeft|beleefde|ervoer)\b",
+        r"\bin\s+(?:je|jouw|uw)\s+eentje\b|\balleen\s+voor\s+(?:je|jou|u)\s+gevoel\b",
         r"\b(?:begrijpelijk|logisch|invoelbaar|voorstelbaar|menselijk|niet\s+gek)\s+dat\s+"
         r"(?:je|jij|u)\b",
     )
 )
 COACHEE = frozenset({"je", "jij", "jou", "jouw", "u", "uw", "jezelf", "uzelf"})
-# The coach's own feeling ("Ik vond het fijn je brief te lezen") is no reflection.
-OWN_FEELING = re.compile(r"\bik\s+(?:vond|vind|ben|was|voel|voelde|word|werd)\b|\bmij\s+raakt\b")
+# Whose feeling it is when one of these stands nearer than the coachee: the coach's own
+# ("Ik ben trots op je") or someone else's ("je hond, die angstig is").
+OTHERS = frozenset(
+    {"ik", "ikzelf", "mij", "me", "hij", "zij", "ze", "die", "hem", "haar", "wij", "we"}
+)
 
 
 def check(feedback: Text, coachee: Text | None = None) -> Finding:
@@ -79,13 +96,24 @@ def is_empathic(sentence: Sentence) -> bool:
         return False
     if any(p.search(own) for p in REFLECTING):
         return True
-    if OWN_FEELING.search(own) and not COACHEE.intersection(WORD.findall(own)):
-        return False
     words = WORD.findall(own)
-    if not COACHEE.intersection(words):
-        return False
     feelings = wordset("feelings")
-    if any(word in feelings for word in words):
+    if any(_coachees(words, index) for index, word in enumerate(words) if word in feelings):
         return True
     quoted = " ".join(sentence.quotes).lower()
-    return bool(quoted) and any(word in feelings for word in WORD.findall(quoted))
+    return bool(COACHEE.intersection(words)) and any(
+        word in feelings for word in WORD.findall(quoted)
+    )
+
+
+def _coachees(words: list[str], index: int) -> bool:
+    """Is the feeling at ``index`` the coachee's? The nearest person before it (within six
+    words) is the coachee ("dat je opgelucht was", "je verdriet"), not the coach ("ik ben
+    trots op je") or someone else ("hij was bang"); with nobody before it, the
+    coachee just after it ("hoeveel verdriet je hebt", "een knoop in je buik")."""
+    for word in reversed(words[max(0, index - 6) : index]):
+        if word in COACHEE:
+            return True
+        if word in OTHERS:
+            return False
+    return bool(COACHEE.intersection(words[index + 1 : index + 4]))

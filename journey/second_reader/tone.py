@@ -38,7 +38,9 @@ REPROACH = tuple(
         r"\b(?:je|jij|u)\s+(?:moet|moest)\s+(?:\w+\s+)?(?:niet\s+)?(?:zo\s+)?(?:zeuren|klagen|"
         r"overdrijven|piepen|janken|zeiken|miepen|zielig\s+doen|moeilijk\s+doen|aanstellen)\b",
         r"\b(?:je|jij|u)\s+(?:stelt|stelde)\s+(?:je|jij|u)\s+(?:\w+\s+)?aan\b",
-        r"\bstel\s+(?:je|jij)\s+(?:toch\s+|nou\s+|niet\s+)*aan\b",
+        r"\bstel\s+(?:je|jij)\s+(?:je\s+|jij\s+)?(?:\w+\s+){0,4}?aan\b",
+        r"\bzo\s+(?:erg|ernstig|zwaar|moeilijk|groot|dramatisch|raar)\s+(?:is|was)\s+(?:het|dat)\s+"
+        r"(?:\w+\s+){0,3}?niet\b|\bhet\s+valt\s+(?:toch\s+|best\s+|allemaal\s+)*wel\s+mee\b",
         r"\b(?:niet|nou\s+niet)\s+zo\s+(?:zeuren|klagen|moeilijk\s+doen|dramatisch|negatief|"
         r"overdrijven|zielig)\b",
         r"\b(?:je|jouw|uw)\s+eigen\s+schuld\b|\beigen\s+schuld\b",
@@ -56,7 +58,7 @@ REPROACH = tuple(
         r"niet\s+zo)\b",
         r"\b(?:je|jij|u)\s+(?:maakt|maakte)\s+(?:het|er)\s+(?:\w+\s+)?(?:een\s+)?(?:probleem|"
         r"drama|punt)\s+van\b|\b(?:je|jij|u)\s+(?:maakt|maakte)\s+(?:het\s+)?(?:jezelf\s+)?"
-        r"(?:veel\s+)?(?:te\s+)?moeilijk\b(?!\s+voor)",
+        r"(?:\w+\s+){0,3}?moeilijk\b(?!\s+voor)",
     )
 )
 # Ironic praise and sarcasm.
@@ -70,6 +72,7 @@ SARCASM = tuple(
         r"\b(?:knap|slim|handig|briljant|sterk|goed\s+gedaan|fijn|mooi)\s+hoor\b[^.?!]*[.!]*\s*$"
         r"(?<=!)",
         r"\b(?:briljant|geniaal|heldhaftig|handig)\s+(?:plan|idee|zet|hoor)\b",
+        r"\b(?:fijn|mooi|lekker|leuk|handig|knap|slim|geweldig)\s+hoor\s*,\s+(?:zo'?n|met|als|dat)\b",
         r"\bgefeliciteerd\s+(?:hoor|dan)\b|\bbravo\s+hoor\b|\bmooi\s+zo\s+hoor\b",
         r"\bnatuurlijk\s+(?:weer|wéér)\b|\bzoals\s+altijd\s+weer\b|\bwie\s+had\s+dat\s+"
         r"(?:nou\s+)?(?:gedacht|verwacht)\b",
@@ -109,6 +112,7 @@ def check(feedback: Text, coachee: Text | None = None) -> Finding:
     parsed = feedback.sentences
     body = set(map(id, feedback.body))
     hits = [s.text for s in parsed if _off_tone(s, id(s) in body)]
+    hits += _stray_emoji(feedback.raw, parsed)
     if hits:
         message = _(
             "Je toon is hier niet professioneel en vriendelijk (verwijt, oordeel, ironie, "
@@ -151,9 +155,11 @@ def _off_tone(sentence: Sentence, in_body: bool) -> bool:
         return True
     if EMOJI.search(written) or EMOTICON.search(written) or MANY_MARKS.search(written):
         return True
+    if _slang().search(own):
+        return True
     if not in_body:
-        return False  # a salutation or sign-off: "Liefs, Anna x" is no shouting or slang
-    if _slang().search(own) or _shouts(written):
+        return False  # a salutation or sign-off: "Groet, ANNA" is no shouting
+    if _shouts(written):
         return True
     if any(p.search(own) for p in REPROACH) or any(p.search(own) for p in SARCASM):
         return True
@@ -169,14 +175,23 @@ def _without_quotes(sentence: Sentence) -> str:
 
 def _shouts(text: str) -> bool:
     acronyms = wordset("acronyms")
-    return any(word.lower() not in acronyms for word in CAPITALS.findall(text))
+    return any(word.lower().rstrip("'’-") not in acronyms for word in CAPITALS.findall(text))
 
 
 def _judges(own: str) -> bool:
     judged = wordset("judgement_words")
     for match in JUDGEMENT_FRAME.finditer(own):
-        following = WORD.findall(own[match.end() :])[:2]
-        before = WORD.findall(match.group())
-        if any(w in judged for w in following) and not NEGATIONS.intersection(before):
-            return True
+        following = WORD.findall(own[match.end() :])[:4]
+        for index, word in enumerate(following):
+            said = WORD.findall(match.group()) + following[:index]
+            if word in judged and not NEGATIONS.intersection(said):
+                return True
     return False
+
+
+def _stray_emoji(raw: str, parsed: list[Sentence]) -> list[str]:
+    """Lines of emoji outside every sentence (a sentence needs a word: "😊" alone is none)."""
+    held = " ".join(s.text for s in parsed)
+    lines = [line.strip() for line in (raw or "").splitlines()]
+    strays = [part for line in lines for part in line.split() if EMOJI.search(part)]
+    return [part for part in dict.fromkeys(strays) if part not in held]

@@ -34,7 +34,7 @@ MONTHS = 12  # the months a page shows: this one and the eleven before
 FILL_BATCH = 200  # feedbacks (and reactions) read at most per page view
 LETTER = "letter"  # the kind of a reaction to the feedback as a whole (reactions.END)
 OTHER = "other"  # a comment in which the second reader recognises no kind
-OWN_KIND_TITLES = {LETTER: _l("de hele brief"), OTHER: _l("zonder herkenbare soort")}
+OWN_KIND_TITLES = {LETTER: _l("De brief als geheel"), OTHER: _l("Geen herkenbare soort")}
 
 
 # -- who may read them -------------------------------------------------------------------

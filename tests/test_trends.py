@@ -191,7 +191,7 @@ def test_the_page_shows_the_figures_in_the_coachs_own_time_zone(app, people, his
     assert "mrt 2026 3 30 uur 67% 2 van 3" in page
     assert "Geen ‘ik’ 100% 1 van 1 0% 0 van 2 67% 2 van 3 50% 3 van 6" in page
     assert "Stelt een vraag – – 1 raakt · 0 mist 1 raakt · 0 mist" in page
-    assert "de hele brief – – 1 raakt · 0 mist 1 raakt · 0 mist" in page
+    assert "De brief als geheel – – 1 raakt · 0 mist 1 raakt · 0 mist" in page
     assert "mrt 2025" not in page and "apr 2025" not in page  # nothing before the window
     with app.app_context():  # Anna lives in New York now: 1 March 00:30 in Amsterdam is
         db.session.get(User, people["anna"].id).time_zone = "America/New_York"  # February

@@ -1,5 +1,7 @@
 """The second reader: each check on small Dutch examples, odd input, the command line,
-and the accuracy on the labelled set in ``tests/data/second_reader.yaml``."""
+its word lists, and the accuracy per check on the labelled texts in ``tests/data/``
+(``second_reader.yaml`` for the first eight checks, ``second_reader_<check>.yaml`` for
+each newer one)."""
 
 from __future__ import annotations
 

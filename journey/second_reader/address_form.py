@@ -52,20 +52,17 @@ def check(feedback: Text, coachee: Text | None = None) -> Finding:
     forms in one feedback: the sentences in the form used least (the later one on a tie)
     are named. With the coachee's text: their form is "u" when they address the coach
     with "u"/"uw" or open with "Geachte", "je" when they say "jij"/"jou" to the coach
-    (a "Hoi" alone shows no form); a feedback in the other form fails. Limits: a generic "je" ("dan
-    weet je het wel") in a "u" letter counts as a switch; a "u" inside an unmarked
-    quotation counts as the coach's.
+    (a "Hoi" alone shows no form); a feedback in the other form fails. Limits: a
+    generic "je" ("dan weet je het wel") in a "u" letter counts as a switch; a "u"
+    inside an unmarked quotation counts as the coach's.
     """
     informal = [s for s in feedback.body if forms(s) & (INFORMAL - NEUTRAL)]
     formal = [s for s in feedback.body if forms(s) & FORMAL]
     if informal and formal:
-        fewer = informal if len(informal) < len(formal) else formal
-        if len(informal) == len(formal):
-            fewer = (
-                informal
-                if feedback.body.index(informal[0]) > feedback.body.index(formal[0])
-                else formal
-            )
+        # the rarer form; on a tie the one that came in later
+        fewer = min(
+            informal, formal, key=lambda group: (len(group), -feedback.body.index(group[0]))
+        )
         message = _(
             "Je spreekt de coachee aan met ‘je’ en met ‘u’; kies één vorm, die van de coachee, "
             "en houd die vast."

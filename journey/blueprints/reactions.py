@@ -16,7 +16,6 @@ from wtforms import HiddenField, StringField
 
 from .. import access, reactions
 from ..extensions import db
-from ..forms import ActionForm
 from ..models import Feedback, Role
 from ..web import now, role_required, too_long_message
 from .journey import letter_page
@@ -71,7 +70,7 @@ def react(letter_id: int, key: str):
 def take_back(letter_id: int, key: str):
     feedback = access.reactable_feedback(current_user, letter_id, key)
     form = ReactionForm()
-    if ActionForm().validate_on_submit() and reactions.take_back(feedback, key):
+    if form.validate_on_submit() and reactions.take_back(feedback, key):
         db.session.commit()
         flash(_("Je reactie is weggehaald."), "success")
     return redirect(_back(form, feedback, key))

@@ -328,6 +328,20 @@ def test_the_page_is_the_coachs_alone_until_shared(app, people, history):
     assert statuses() == dict(anna=200, bram=404, carla=404, siem=404, mila=404, admin=404)
 
 
+def test_a_new_supervisor_reads_the_trends_only_once_the_coach_shares_again(app, people):
+    anna, anna_id = signed_in(app, people["anna"]), people["anna"].id
+    assert anna.post("/trends/sharing", data={"share": "1"}).status_code == 302
+    admin, siem = signed_in(app, people["admin"]), signed_in(app, people["siem"])
+    field = f"coach-{anna_id}-supervisor"
+    moved = admin.post(f"/admin/coaches/{anna_id}/supervisor", data={field: str(people["siem"].id)})
+    assert moved.status_code == 302
+    assert siem.get(f"/trends/{anna_id}").status_code == 404  # Anna shared with Carla
+    assert admin.get(f"/trends/{anna_id}").status_code == 404
+    assert "Deel mijn trends met mijn supervisor" in anna.get("/trends/").get_data(as_text=True)
+    assert anna.post("/trends/sharing", data={"share": "1"}).status_code == 302
+    assert siem.get(f"/trends/{anna_id}").status_code == 200
+
+
 def test_sharing_needs_the_pages_csrf_token(app, people):
     anna = signed_in(app, people["anna"])
     assert anna.post("/trends/sharing", data={"share": "1"}, csrf=False).status_code == 400

@@ -42,10 +42,10 @@ MEASURED = {
     "theory": 125 / 126,
     "quotes_coachee": 126 / 126,
     "language_level": 124 / 126,  # syllables from textstat (pyphen); the gap re-measured
-    "curiosity": 51 / 51,
-    "address_form": 57 / 58,
-    "tone": 60 / 60,
-    "empathy": 50 / 52,
+    "curiosity": 81 / 81,
+    "address_form": 87 / 88,
+    "tone": 90 / 90,
+    "empathy": 80 / 82,
 }
 MARGIN = 0.03
 

@@ -28,7 +28,7 @@ FACT_QUESTIONS = tuple(
         r"\bhoe\s+(?:heet|heette|heten|noem\s+je)\b",
         r"\bwat\s+(?:is|was)\s+(?:de|zijn|haar|hun|z'n)\s+(?:naam|leeftijd|functie|adres|"
         r"woonplaats|achternaam|beroep)\b",
-        r"\b(?:welk|welke|wat\s+voor(?:\s+een)?)\s+(?:\w+\s+)?(?:bedrijf|werkgever|school|stad|"
+        r"\b(?:welk|welke|wat\s+voor(?:\s+een)?)\s+(?:\w+\s+)?\w*(?:bedrijf|werkgever|school|stad|"
         r"plaats|dorp|straat|wijk|buurt|afdeling|ziekenhuis|functie|opleiding|studie|"
         r"universiteit|hogeschool|merk|land|provincie|dag|datum|jaar|maand|klas|team|club|"
         r"vereniging|kerk|dokter|arts|specialist|organisatie|firma|winkel|restaurant|hotel|auto|"
@@ -49,6 +49,7 @@ FACT_QUESTIONS = tuple(
         r"\bop\s+welke\s+(?:dag|datum|leeftijd|plek|manier\s+precies)\b",
         r"\bhoeveel\b",
         r"\bwat\s+(?:\w+\s+){0,5}?precies\b",
+        r"\b(?:wanneer|waar|wie|hoe\s+laat|hoe\s+lang)\b[^?]*\bprecies\b",
         r"\bwie\s+(?:er\s+)?(?:allemaal\s+)?(?:bij|aanwezig)\b",
         r"\bwie\s+(?:precies|was\s+(?:dat|het|die)|is\s+(?:dat|het|die|hij|zij)|bedoel\s+je\s+"
         r"(?:precies|met)|zijn\s+(?:dat|die)|waren\s+(?:dat|er)|zei|deed|heeft\s+dat|"
@@ -81,7 +82,7 @@ FACT_QUESTIONS = tuple(
 REQUEST = re.compile(
     r"\b(?:ik\s+ben\s+(?:\w+\s+)?benieuwd|(?:ik\s+)?(?:wil|zou|had)\s+(?:\w+\s+){0,2}?graag\s+"
     r"(?:\w+\s+)?weten|vertel\s+(?:me|mij|eens|gerust|even|maar)|laat\s+(?:me|mij)\s+(?:\w+\s+)?"
-    r"weten|(?:me|mij)\s+(?:\w+\s+)?laten\s+weten|(?:helpen|fijn\s+vinden)\s+(?:om\s+)?te\s+weten|"
+    r"weten|(?:me|mij)\s+(?:\w+\s+)?(?:laten|laat)\s+weten|(?:helpen|fijn\s+vinden)\s+(?:om\s+)?te\s+weten|"
     r"ik\s+vraag\s+me\s+af|schrijf\s+(?:me|mij|gerust)|noem\s+(?:me|gerust|eens)|"
     r"nieuwsgierig\s+(?:naar|wie|wat|hoe|welk|waar))"
 )

@@ -42,6 +42,11 @@ REFLECTING = tuple(
         r"\bwat\s+een\s+(?:schrik|opluchting|klap|verdriet|pijn|angst|ellende|onzekerheid|"
         r"spanning|zorgen|gemis|verlies|teleurstelling|onrust|strijd|eenzaamheid|gedoe)\b",
         r"\bmoet\s+(?:dat|het|dit)\s+(?:\w+\s+){0,2}?geweest\s+zijn\b",
+        r"^\W*(?:dat|dit|het)\s+(?:is|was)\s+(?:een\s+)?(?:\w+\s+)?(?:schok|klap|verlies|opluchting|"
+        r"gemis|ontnuchtering|teleurstelling|domper|aanslag)\b",
+        r"\bgrond\s+onder\s+(?:je|jouw|uw)\s+voeten\b|\bop\s+(?:jouw|je|uw)\s+schouders\b",
+        r"\bvoor\s+(?:jou|u)\s+(?:is|was|betekent|betekende)\s+(?:het|dat|dit)\s+(?:niet\s+)?"
+        r"(?:zomaar|meer\s+dan|veel\s+meer|alles)\b",
         r"\b(?:je|jij|u)\s+(?:stond|staat|sta)\s+(?:er\s+)?(?:\w+\s+)?alleen\s+voor\b",
         r"\bveel\s+van\s+(?:je|jou|u)\s+(?:vraagt|vroeg|gevraagd|heeft\s+gevraagd)\b",
         r"\b(?:je|jij|u)\s+(?:draagt|droeg|sleept|sleepte)\s+(?:\w+\s+){0,3}?(?:mee|met\s+je\s+mee)\b",
@@ -59,9 +64,7 @@ REFLECTING = tuple(
 COACHEE = frozenset({"je", "jij", "jou", "jouw", "u", "uw", "jezelf", "uzelf"})
 # Whose feeling it is when one of these stands nearer than the coachee: the coach's own
 # ("Ik ben trots op je") or someone else's ("je hond, die angstig is").
-OTHERS = frozenset(
-    {"ik", "ikzelf", "mij", "me", "hij", "zij", "ze", "die", "hem", "haar", "wij", "we"}
-)
+OTHERS = frozenset({"ik", "ikzelf", "mij", "me", "hij", "zij", "ze", "hem", "haar", "wij", "we"})
 
 
 def check(feedback: Text, coachee: Text | None = None) -> Finding:
@@ -109,11 +112,18 @@ def is_empathic(sentence: Sentence) -> bool:
 def _coachees(words: list[str], index: int) -> bool:
     """Is the feeling at ``index`` the coachee's? The nearest person before it (within six
     words) is the coachee ("dat je opgelucht was", "je verdriet"), not the coach ("ik ben
-    trots op je") or someone else ("hij was bang"); with nobody before it, the
-    coachee just after it ("hoeveel verdriet je hebt", "een knoop in je buik")."""
+    trots op je") or someone else ("hij was bang", "je moeder voelt zich eenzaam": the
+    people of ``words/other_people.txt``); with nobody before it, the nearest person
+    just after it ("hoeveel verdriet je hebt", "een knoop in je buik")."""
+    others = OTHERS | wordset("other_people")
     for word in reversed(words[max(0, index - 6) : index]):
         if word in COACHEE:
             return True
-        if word in OTHERS:
+        if word in others:
             return False
-    return bool(COACHEE.intersection(words[index + 1 : index + 4]))
+    for word in words[index + 1 : index + 7]:
+        if word in COACHEE:
+            return True
+        if word in others:
+            return False
+    return False

@@ -24,7 +24,7 @@ REPROACH = tuple(
     re.compile(p)
     for p in (
         r"\b(?:had|hadden)\s+(?:je|jij|u)\s+(?:dat\s+|het\s+|dit\s+)?(?:\w+\s+){0,3}?"
-        r"(?:beter|toch|gewoon|eerder|echt|zelf|wel|best)\s+(?:\w+\s+){0,3}?(?:moeten|kunnen|"
+        r"(?:beter|toch|gewoon|eerder|echt|zelf|wel|best)\s+(?:\w+\s+){0,6}?(?:moeten|kunnen|"
         r"mogen|gedaan|gezegd|geweten)\b",
         r"\b(?:je|jij|u)\s+(?:had|hadden)\s+(?:dat\s+|het\s+|dit\s+)?(?:\w+\s+){0,3}?"
         r"(?:beter|toch|gewoon|eerder|echt|zelf|wel|best)\s+(?:\w+\s+){0,3}?(?:moeten|kunnen|"
@@ -67,7 +67,7 @@ SARCASM = tuple(
     for p in (
         r"^\W*(?:nou|goh|tja|jaja|ja\s+ja|nou\s+nou|zo\s+zo|hm+|tsja)\W+(?:\w+\s+){0,3}?"
         r"(?:lekker|verrassing|knap|slim|fijn|mooi|goed|geweldig|handig|briljant|prachtig|"
-        r"fantastisch|een\s+plan|origineel|bijzonder|heldhaftig)\b",
+        r"fantastisch|een\s+plan|origineel|bijzonder|heldhaftig)\w*\b",
         r"\bwat\s+een\s+verrassing\b|\bdat\s+ging\s+(?:dus\s+)?lekker\b|\blekker\s+dan\b",
         r"\b(?:knap|slim|handig|briljant|sterk|goed\s+gedaan|fijn|mooi)\s+hoor\b[^.?!]*[.!]*\s*$"
         r"(?<=!)",
@@ -82,7 +82,8 @@ SARCASM = tuple(
 # Judgement words count after "je bent", "je was", "dat is", "wat ..." about the coachee.
 JUDGEMENT_FRAME = re.compile(
     r"\b(?:(?:je|jij|u)\s+(?:bent|was|doet|deed|reageert|reageerde|gedraagt|gedroeg|klinkt|"
-    r"lijkt|stelt\s+je)|dat\s+(?:is|was|vind\s+ik|klinkt)|wat\s+(?:een|ben\s+je))\s+"
+    r"lijkt|stelt\s+je)|dat\s+(?:is|was|vind\s+ik|klinkt)|(?:vind|vond)\s+ik\s+(?:het|dat|je|"
+    r"jou|u)|wat\s+(?:een|ben\s+je))\s+"
     r"(?:\w+\s+){0,3}?"
 )
 NEGATIONS = frozenset({"niet", "geen", "nooit", "allerminst", "helemaal"})

@@ -88,12 +88,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notices,
         practice,
         privacy,
+        reactions,
+        trends,
     )
 
     web.init_app(app)
     static_files.init_app(app)
-    blueprints = (auth, journey, library, inbox, dossier, book, agenda, chats, practice)
-    blueprints += (intervision, privacy, admin, notices)
+    blueprints = (auth, journey, reactions, library, inbox, dossier, book, agenda, chats)
+    blueprints += (practice, trends, intervision, privacy, admin, notices)
     for blueprint in blueprints:
         app.register_blueprint(blueprint.bp)
     app.register_blueprint(health.bp)

@@ -10,9 +10,18 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from . import intervision
+from . import intervision, reactions, trends
 from .extensions import db
-from .models import IntervisionCase, IntervisionGroup, Letter, PracticeAttempt, Role, User, Visit
+from .models import (
+    Feedback,
+    IntervisionCase,
+    IntervisionGroup,
+    Letter,
+    PracticeAttempt,
+    Role,
+    User,
+    Visit,
+)
 from .worlds import Place, World
 
 
@@ -45,6 +54,22 @@ def own_letter(user: User, letter_id: int) -> Letter:
     if letter is None or letter.coachee_id != user.id or not letter.is_sent:
         abort(404)
     return letter
+
+
+def reactable_feedback(user: User, letter_id: int, key: str) -> Feedback:
+    """The sent feedback on the coachee's own letter, when it has a comment ``key`` to
+    react to (``reactions.keys_of``); 404 otherwise, 409 for a closed trajectory.
+
+    The letter's row stays locked until the request commits, so two reactions to the
+    same comment (two tabs) take turns."""
+    letter = db.session.get(Letter, letter_id, with_for_update=True)
+    if letter is None or letter.coachee_id != user.id or not user.has_role(Role.COACHEE):
+        abort(404)
+    feedback = letter.feedback
+    if feedback is None or key not in reactions.keys_of(feedback):
+        abort(404)
+    _refuse_when_closed(user)
+    return feedback
 
 
 def own_draft(user: User, letter_id: int) -> Letter:
@@ -102,6 +127,19 @@ def coach_letter(user: User, letter_id: int, *, for_update: bool = False) -> Let
     if letter.coach_id != user.id and not in_pool:
         abort(404)
     return letter
+
+
+def trends_coach(user: User, coach_id: int | None = None) -> User:
+    """The coach whose trends ``user`` asks for: their own (no ``coach_id``, or their own
+    id), or a coach who shares them with ``user`` (``trends.may_read``); else 404."""
+    if coach_id is None or coach_id == user.id:
+        if not user.has_role(Role.COACH):
+            abort(404)
+        return user
+    coach = db.session.get(User, coach_id)
+    if coach is None or not trends.may_read(user, coach):
+        abort(404)
+    return coach
 
 
 def practice_attempt(user: User, attempt_id: int, *, for_update: bool = False) -> PracticeAttempt:

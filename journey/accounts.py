@@ -425,16 +425,22 @@ def assign_coach(coachee: User, coach: User | None) -> None:
     db.session.flush()
 
 
-def assign_supervisor(trainee: User, supervisor: User | None) -> None:
-    """Let ``supervisor`` review the trainee's practice answers (None: nobody yet).
+def assign_supervisor(account: User, supervisor: User | None) -> None:
+    """Give a trainee or a coach a supervisor (None: nobody yet). A trainee's supervisor
+    reviews their practice answers; a coach's reads the coach's trends while the coach
+    shares them (journey/trends.py). A coach who shared their trends with another
+    supervisor (or with none yet) shares them no longer: they choose again.
 
-    Raises ValueError when ``trainee`` is not a trainee or ``supervisor`` not a supervisor.
+    Raises ValueError when ``account`` is neither a trainee nor a coach, or ``supervisor``
+    not a supervisor.
     """
-    if not trainee.has_role(Role.TRAINEE):
-        raise ValueError("only trainees have a supervisor")
+    if not account.has_role(Role.TRAINEE, Role.COACH):
+        raise ValueError("only trainees and coaches have a supervisor")
     if supervisor is not None and not supervisor.has_role(Role.SUPERVISOR):
-        raise ValueError("a trainee's supervisor must be a supervisor")
-    trainee.supervisor = supervisor
+        raise ValueError("a supervisor must be a supervisor")
+    if account.supervisor_id != (supervisor.id if supervisor else None):
+        account.trends_shared_at = None
+    account.supervisor = supervisor
     db.session.flush()
 
 

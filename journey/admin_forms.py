@@ -87,18 +87,18 @@ class AssignCoachForm(AssignForm):
 
 
 class AssignSupervisorForm(AssignForm):
-    """The supervisor of one trainee. Use ``AssignSupervisorForm.for_trainee``."""
+    """The supervisor of one trainee or coach. Use ``AssignSupervisorForm.for_account``."""
 
     field_name = "supervisor"
     supervisor = SelectField(_l("Supervisor"))
 
     @classmethod
-    def for_trainee(
-        cls, trainee: User, supervisors: Sequence[User], **kwargs
+    def for_account(
+        cls, account: User, supervisors: Sequence[User], **kwargs
     ) -> AssignSupervisorForm:
-        label = _l("Supervisor van %(name)s", name=trainee.pseudonym)
+        label = _l("Supervisor van %(name)s", name=account.pseudonym)
         nobody = _l("nog geen supervisor")
-        return cls._for(trainee, trainee.supervisor_id, supervisors, nobody, label, **kwargs)
+        return cls._for(account, account.supervisor_id, supervisors, nobody, label, **kwargs)
 
 
 class TestMailForm(FlaskForm):

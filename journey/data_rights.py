@@ -25,11 +25,13 @@ from .models import (
     ChatMessage,
     Feedback,
     FeedbackPart,
+    FeedbackVerdict,
     Letter,
     LetterEvent,
     LibraryRead,
     Notice,
     Proposal,
+    Reaction,
     User,
     Visit,
 )
@@ -155,7 +157,8 @@ def _erase_chats(coachee: User) -> None:
 
 def erase(coachee: User, now: datetime) -> None:
     """Erase the coachee's account and every text of theirs: answers, drafts, notes,
-    letters both ways, feedback, their book, the intervision cases about their letters.
+    letters both ways, feedback (with its kept verdicts) and their reactions to it, their
+    book, the intervision cases about their letters.
     The access log keeps only that an erasure happened."""
     letter_ids = select(Letter.id).where(Letter.coachee_id == coachee.id)
     feedback_ids = select(Feedback.id).where(Feedback.letter_id.in_(letter_ids))
@@ -163,6 +166,8 @@ def erase(coachee: User, now: datetime) -> None:
     intervision.erase_coachee(coachee)  # the cases, their comments and notices
     notices.forget(coachee, letter_ids)  # theirs, and their coaches' about their letters
     books.erase(coachee)
+    db.session.execute(delete(Reaction).where(Reaction.feedback_id.in_(feedback_ids)))
+    db.session.execute(delete(FeedbackVerdict).where(FeedbackVerdict.feedback_id.in_(feedback_ids)))
     db.session.execute(delete(FeedbackPart).where(FeedbackPart.feedback_id.in_(feedback_ids)))
     db.session.execute(delete(Feedback).where(Feedback.id.in_(feedback_ids)))
     db.session.execute(delete(Proposal).where(Proposal.coachee_id == coachee.id))

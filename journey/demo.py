@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from . import accounts, inbox, intervision, progress, visits
+from . import accounts, inbox, intervision, progress, reactions, visits
 from .extensions import db
 from .frames import Frame
 from .models import Letter, Role, User
@@ -45,8 +45,9 @@ def load_demo(
 ) -> list[tuple[DemoAccount, bool]]:
     """Create the demo accounts that do not exist yet; Reiziger joins the demo coach,
     Zoeker has no coach, and the demo trainee gets the demo supervisor. With a world and
-    a frame, the demo coachees who have written nothing yet get letters: one answered,
-    one waiting for the demo coach, one in the pool.
+    a frame, the demo coachees who have written nothing yet get letters: one answered
+    (Reiziger marks a comment of it "Dit raakt me"), one waiting for the demo coach, one
+    in the pool.
 
     Returns each demo account with True when it was created now.
     """
@@ -88,6 +89,13 @@ FEEDBACK = (
 )
 
 
+# Anna's comment beside Reiziger's first answer, and how it landed with Reiziger.
+COMMENT = (
+    "Je schrijft dat het thuis rustig is, maar in je hoofd niet. Het klinkt alsof het "
+    "altijd maar doorgaan je veel kost. Wat zou rust in je hoofd voor je betekenen?"
+)
+REACTION_LINE = "Ja, dit is het precies. Fijn dat je dat zag."
+
 GOAL = "Ik wil ontdekken welk werk echt bij me past, en daar een eerste stap naar zetten."
 
 
@@ -108,7 +116,11 @@ def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> N
                 f"s-{section.id}": FEEDBACK[-1] if number == last else FEEDBACK[number % 3]
                 for number, section in enumerate(frame.sections)
             }
+            first = answered.visit.answers[0]
+            texts[f"c-{first.question_id}"] = COMMENT
             inbox.send_feedback(feedback, texts, frame, now - timedelta(days=2))
+            key, day_later = f"c-{first.question_id}", now - timedelta(days=1)
+            reactions.react(feedback, key, "touches", REACTION_LINE, day_later)
         _send(reiziger, places[1], now - timedelta(hours=5), 7, promise_hours, 4)
     if zoeker is not None and not _has_written(zoeker):
         _send(zoeker, places[2], now - timedelta(days=1), 4, promise_hours)

@@ -20,11 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from . import chats, progress, visits
+from . import chats, progress, reactions, visits
 from .extensions import db
 from .frames import Frame, FrameSet
 from .models import Answer as AnswerRow
-from .models import Chat, ChatKind, ChatMessage, Feedback, Letter, LetterKind, User, Visit
+from .models import Chat, ChatKind, ChatMessage, Feedback, Letter, LetterKind, Reaction, User, Visit
 from .worlds import Place, World
 
 FORMAT = "journey-dossier"
@@ -42,13 +42,25 @@ class Stop:
 
 
 @dataclass(frozen=True)
+class ReactionText:
+    """How a comment of the coach landed with the coachee: ``kind`` is ``touches`` ("Dit
+    raakt me") or ``misses`` ("Hier mis ik iets"), ``line`` their own words (may be "")."""
+
+    kind: str
+    line: str
+    at: datetime  # when the coachee last gave or changed it
+
+
+@dataclass(frozen=True)
 class AnswerText:
-    """One answered question of a place letter, with the coach's comment on it."""
+    """One answered question of a place letter, with the coach's comment on it and the
+    coachee's reaction to that comment."""
 
     question_id: str
     question: str  # "" when the world no longer has the question
     text: str
     comment: str = ""
+    reaction: ReactionText | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class FeedbackEntry:
     letter_at: datetime
     place: str  # the place of the answered letter; "" for a free letter
     sections: tuple[SectionText, ...]
+    reaction: ReactionText | None = None  # the coachee's reaction to the feedback as a whole
     kind: ClassVar[str] = "feedback"
 
 
@@ -190,10 +203,15 @@ def build_dossier(
         period: tuple[datetime | None, datetime | None] | None = (None, None)
     else:
         letters, stops, older, period = _letters_page(coachee, page, per_page)
+    given = reactions.of_feedback(
+        letter.feedback.id for letter in letters if _sent_feedback(letter)
+    )
     entries: list[Entry] = [_stop(visit, world) for visit in stops]
-    entries += [_letter_entry(letter, world) for letter in letters]
+    entries += [_letter_entry(letter, world, given) for letter in letters]
     entries += [
-        _feedback_entry(letter, world, frames) for letter in letters if _sent_feedback(letter)
+        _feedback_entry(letter, world, frames, given[letter.feedback.id])
+        for letter in letters
+        if _sent_feedback(letter)
     ]
     entries += _chat_entries(coachee, *period) if period else []
     entries.sort(key=lambda e: (e.at, _RANK[e.kind]))
@@ -319,9 +337,12 @@ def _stop(visit: Visit, world: World) -> Stop:
     return Stop(visit.written_at, visit.place_id, place.name if place else visit.place_id)
 
 
-def _letter_entry(letter: Letter, world: World) -> LetterEntry:
+def _letter_entry(
+    letter: Letter, world: World, given: dict[int, dict[str, Reaction]]
+) -> LetterEntry:
     place_id, place = _place_of(letter, world)
     feedback = _sent_feedback(letter)
+    reacted = given[feedback.id] if feedback else {}
     coachee, coach = letter.coachee.pseudonym, letter.coach.pseudonym if letter.coach else ""
     author, recipient = (coach, coachee) if letter.from_coach else (coachee, coach)
     answers = letter.visit.answers if letter.visit else []
@@ -333,7 +354,7 @@ def _letter_entry(letter: Letter, world: World) -> LetterEntry:
         from_coach=letter.from_coach,
         place_id=place_id,
         place=place.name if place else place_id,
-        answers=tuple(_answer(a, place, feedback) for a in answers if a.text.strip()),
+        answers=tuple(_answer(a, place, feedback, reacted) for a in answers if a.text.strip()),
         body=letter.body if letter.visit is None else "",
         note=letter.note,
         mood=letter.mood,
@@ -343,13 +364,24 @@ def _letter_entry(letter: Letter, world: World) -> LetterEntry:
     )
 
 
-def _answer(answer: AnswerRow, place: Place | None, feedback: Feedback | None) -> AnswerText:
+def _answer(
+    answer: AnswerRow, place: Place | None, feedback: Feedback | None, reacted: dict[str, Reaction]
+) -> AnswerText:
     question = place.question(answer.question_id) if place else None
-    comment = feedback.text_of(f"c-{answer.question_id}") if feedback else ""
-    return AnswerText(answer.question_id, question.text if question else "", answer.text, comment)
+    key = f"c-{answer.question_id}"
+    comment = feedback.text_of(key) if feedback else ""
+    reaction = _reaction(reacted.get(key)) if comment.strip() else None
+    text = question.text if question else ""
+    return AnswerText(answer.question_id, text, answer.text, comment, reaction)
 
 
-def _feedback_entry(letter: Letter, world: World, frames: FrameSet) -> FeedbackEntry:
+def _reaction(reaction: Reaction | None) -> ReactionText | None:
+    return ReactionText(reaction.kind, reaction.line, reaction.updated_at) if reaction else None
+
+
+def _feedback_entry(
+    letter: Letter, world: World, frames: FrameSet, reacted: dict[str, Reaction]
+) -> FeedbackEntry:
     feedback = letter.feedback
     place_id, place = _place_of(letter, world)
     return FeedbackEntry(
@@ -359,6 +391,7 @@ def _feedback_entry(letter: Letter, world: World, frames: FrameSet) -> FeedbackE
         letter_at=letter.sent_at,
         place=place.name if place else place_id,
         sections=_sections(feedback, frames.frame(feedback.frame_id)),
+        reaction=_reaction(reacted.get(reactions.END)),
     )
 
 
@@ -433,6 +466,8 @@ def to_markdown(dossier: Dossier, when: Callable[[datetime], str] | None = None)
             lines += _feedback_letter_markdown(entry, when)
         else:
             lines += _MARKDOWN[entry.kind](entry, when)
+        if entry.kind == "feedback":
+            lines += _reaction_markdown(entry.reaction, dossier.coachee)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -466,6 +501,7 @@ def _letter_markdown(letter: LetterEntry, when: Callable[[datetime], str]) -> li
         if answer.comment:
             by = _md_text(_("Reactie van %(coach)s", coach=letter.commented_by))
             lines += [f"*{by}:*", "", _quote(answer.comment), ""]
+            lines += _reaction_markdown(answer.reaction, letter.author)
     if letter.body:
         lines += [_quote(letter.body), ""]
     if letter.note:
@@ -492,6 +528,15 @@ def _feedback_letter_markdown(
     lines = [f"### {when(feedback.at)} · {_md_text(feedback_title(feedback, as_letter=True))}"]
     lines += ["", f"*{_md_text(feedback_reference(feedback, when(feedback.letter_at)))}*", ""]
     return lines + [_quote("\n\n".join(section.text for section in feedback.sections)), ""]
+
+
+def _reaction_markdown(reaction: ReactionText | None, coachee: str) -> list[str]:
+    """The coachee's reaction to a comment (or to the feedback as a whole), if any."""
+    if reaction is None:
+        return []
+    said = _("%(name)s gaf aan: %(kind)s", name=coachee, kind=reactions.KIND_TITLES[reaction.kind])
+    lines = [f"*{_md_text(said)}*", ""]
+    return lines + ([_quote(reaction.line), ""] if reaction.line else [])
 
 
 def _chat_markdown(chat: ChatEntry, when: Callable[[datetime], str]) -> list[str]:

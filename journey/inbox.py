@@ -14,7 +14,7 @@ from typing import NamedTuple
 from sqlalchemy import and_, case, func, select, union_all, update
 from sqlalchemy.orm import joinedload, load_only
 
-from . import drafts, letters, notices, second_reader
+from . import drafts, letters, notices, second_reader, verdicts
 from .extensions import db
 from .frames import Frame
 from .models import (
@@ -209,28 +209,21 @@ def save_feedback_part(
     return part
 
 
-def coachee_text(letter: Letter) -> str:
-    """What the coachee wrote in ``letter`` (answers and note, or the free letter), as one
-    text: what the second reader compares the feedback with."""
-    texts = [a.text for a in letter.visit.answers] if letter.visit else [letter.body]
-    return "\n\n".join(t for t in [*texts, letter.note] if t and t.strip())
-
-
 def second_reading(letter: Letter, frame: Frame) -> list[second_reader.Finding]:
     """The second reader's findings on the feedback draft of ``letter`` ([] before any text)."""
-    texts = {p.key: p.text for p in letter.feedback.parts} if letter.feedback else {}
-    feedback = frame.reading_text(texts)
-    return second_reader.review(feedback, coachee_text(letter)) if feedback else []
+    return verdicts.reading(letter.feedback, frame) if letter.feedback else []
 
 
 def send_feedback(
     feedback: Feedback, texts: Mapping[str, str], frame: Frame, now: datetime
 ) -> None:
     """Save the final texts and send the feedback: the letter leaves the waiting list and
-    its response time is recorded. The caller checked that every required section is written."""
+    its response time and the second reader's verdicts (``verdicts.store``) are recorded.
+    The caller checked that every required section is written."""
     for key, text in texts.items():
         if text or feedback.part(key):
             save_feedback_part(feedback, key, text, now)
+    verdicts.store(feedback, verdicts.reading(feedback, frame))
     feedback.sent_at = now
     feedback.letter.answered_at = now
     letter = feedback.letter

@@ -109,8 +109,12 @@ class User(UserMixin, db.Model):
     # Since when the coachee shares their book with their coach (None: the book is theirs
     # alone; the coach gets 404).
     book_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Since when a coach shares their trends (journey/trends.py) with their supervisor and
+    # the admins (None: the page is theirs alone; anyone else gets 404).
+    trends_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # A trainee's supervisor: who reviews their practice answers.
+    # A trainee's supervisor: who reviews their practice answers; a coach's supervisor: who
+    # reads the coach's trends while the coach shares them (``trends_shared_at``).
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     coach: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[coach_id])
@@ -255,6 +259,8 @@ class Feedback(db.Model):
     """A coach's answer to a letter, written in a feedback frame; a draft until sent."""
 
     __tablename__ = "feedback"
+    # A coach's sent feedback by month (journey/trends.py).
+    __table_args__ = (Index("ix_feedback_coach_sent", "coach_id", "sent_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), unique=True)
@@ -297,6 +303,47 @@ class FeedbackPart(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     feedback: Mapped[Feedback] = relationship(back_populates="parts")
+
+
+class ReactionKind(StrEnum):
+    TOUCHES = "touches"  # "Dit raakt me"
+    MISSES = "misses"  # "Hier mis ik iets"
+
+
+class Reaction(db.Model):
+    """How a comment of sent feedback landed with the coachee: ``key`` is the comment's
+    part key (``c-<question id>``) or ``end`` (the feedback as a whole), ``kind`` a
+    ReactionKind, ``line`` an optional line of their own. One per comment; the coachee
+    may change it or take it back (journey/reactions.py).
+
+    ``comment_kinds`` holds the kinds of the comment (``second_reader.comment_kinds``)
+    as they were read when the coachee first reacted; None until read."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (UniqueConstraint("feedback_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(10))
+    line: Mapped[str] = mapped_column(EncryptedText, default="")
+    comment_kinds: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    feedback: Mapped[Feedback] = relationship()
+
+
+class FeedbackVerdict(db.Model):
+    """The second reader's verdict on one check (``check_id``, a ``second_reader.CHECKS``
+    id) of sent feedback, stored when it was sent (or filled in later, journey/trends.py):
+    ``ok`` True when the feedback honours the tip, None when the check gave no verdict."""
+
+    __tablename__ = "feedback_verdicts"
+
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id"), primary_key=True)
+    check_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    ok: Mapped[bool | None] = mapped_column()
 
 
 class AccessLog(db.Model):

@@ -27,6 +27,7 @@ from .models import (
     PracticeComment,
     PracticePart,
     PracticeState,
+    Role,
     User,
 )
 from .samples import Sample, SampleSet
@@ -211,7 +212,8 @@ def mark_reviewed(attempt: PracticeAttempt, supervisor: User, now: datetime) -> 
 
 
 def trainees_of(supervisor: User) -> list[User]:
-    query = select(User).where(User.supervisor_id == supervisor.id).order_by(User.login_name)
+    query = select(User).where(User.supervisor_id == supervisor.id, User.role == Role.TRAINEE)
+    query = query.order_by(User.login_name)
     return list(db.session.scalars(query))
 
 

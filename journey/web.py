@@ -31,7 +31,18 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, Map
 
-from . import accounts, chats, figures, locales, progress, proposals, rescue, templating, timezones
+from . import (
+    accounts,
+    chats,
+    figures,
+    locales,
+    progress,
+    proposals,
+    reactions,
+    rescue,
+    templating,
+    timezones,
+)
 from .config import PRODUCTION
 from .drafts import StaleDraft
 from .extensions import db, login_manager
@@ -387,6 +398,12 @@ def day_filter(value: date) -> str:
     return format_date(value, "long")
 
 
+def month_filter(value: date, format: str = "LLLL y") -> str:
+    """A month (its first day, in someone's own calendar) in the page's language, in Babel's
+    ``format``: "maart 2026"."""
+    return format_date(value, format)
+
+
 def day_name_filter(value: date) -> str:
     """The name of the weekday of ``value`` in the page's language ("dinsdag")."""
     return format_date(value, "EEEE")
@@ -460,6 +477,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(paragraphs_filter, "paragraphs")
     app.add_template_filter(day_filter, "day")
     app.add_template_filter(day_name_filter, "day_name")
+    app.add_template_filter(month_filter, "month")
     app.add_template_filter(minute_time_filter, "minute_time")
     app.add_template_filter(duration, "duration")
     app.add_template_filter(count_label, "count_label")
@@ -476,6 +494,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_attributes"] = field_attributes
     app.jinja_env.globals["time_left"] = time_left_label
     app.jinja_env.globals["check_titles"] = CHECK_TITLES
+    app.jinja_env.globals["reaction_titles"] = reactions.KIND_TITLES
     app.jinja_env.globals["figures_sample"] = figures.SAMPLE
     app.jinja_env.globals["writer_token"] = rescue.writer_token
     templating.init_app(app)

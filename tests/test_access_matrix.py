@@ -27,6 +27,7 @@ from journey import (
     intervision,
     practice,
     proposals,
+    reactions,
     visits,
 )
 from journey.extensions import db
@@ -100,6 +101,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "journey.free_letter": row(coachees=200),
     "journey.send_free_letter": row(coachee_a=302),  # A's free-letter draft, saved
     "journey.save_free_letter_draft": row(coachee_a=200, anonymous=NO_SESSION),
+    # A's reaction to the end of the feedback on A's letter: an empty form names no kind
+    "reactions.react": row(coachee_a=422),
+    "reactions.take_back": row(coachee_a=302),
     # the coach's inbox
     "inbox.index": row(coaches=200),
     "inbox.letter": row(coach_a=200),
@@ -115,6 +119,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "inbox.settings": row(coaches=200),
     "inbox.delete_absence": row(coach_a=302),  # coach A's own absence
     "inbox.second_reader": row(coach_a=200),  # on A's letter, which coach A holds
+    # a coach's own trends; coach A shares them with the supervisor (and so the admins)
+    "trends.own": row(coaches=200),
+    "trends.coach": row(coach_a=200, supervisor=200, admin=200),
+    "trends.sharing": row(coaches=302),  # an empty form: not shared (any more)
     # practice: trainees see only samples and their own answers; supervisors their trainees'
     "practice.index": row(trainee=200),
     "practice.sample": row(trainee=200),
@@ -172,6 +180,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.assign_coach": row(admin=302),  # an empty form keeps the coach as it was
     "admin.trainees": row(admin=200),
     "admin.assign_supervisor": row(admin=302),  # an empty form keeps the supervisor
+    "admin.assign_coach_supervisor": row(admin=302),  # an empty form keeps the supervisor
     "admin.access_log_search": row(admin=200),
     "admin.intervision_groups": row(admin=200),
     "admin.create_intervision_group": row(admin=422),  # an empty form: no name
@@ -292,6 +301,20 @@ PROBES: list[tuple[str, dict[str, str], dict[str, int]]] = [
     ("intervision.case", {"case_id": "missing"}, row()),
     ("intervision.consent", {"case_id": "missing"}, row()),
     ("admin.intervision_group", {"group_id": "missing"}, row()),
+    # reactions: to comments of sent feedback on one's own letter only
+    ("reactions.react", {"letter_id": "b.letter"}, row(coachee_b=422)),
+    ("reactions.react", {"key": "a.letter.key"}, row()),  # a section: no comment to react to
+    ("reactions.react", {"letter_id": "a.waiting"}, row()),  # not answered yet
+    ("reactions.react", {"letter_id": "a.coach_letter"}, row()),
+    ("reactions.react", {"letter_id": "missing"}, row()),
+    ("reactions.take_back", {"letter_id": "b.letter"}, row(coachee_b=302)),
+    ("reactions.take_back", {"letter_id": "a.waiting"}, row()),
+    # trends: coach B shares nothing; only coaches have trends
+    ("trends.coach", {"coach_id": "coach_b"}, row(coach_b=200)),
+    ("trends.coach", {"coach_id": "a.coachee"}, row()),
+    ("trends.coach", {"coach_id": "supervisor"}, row()),
+    ("trends.coach", {"coach_id": "missing"}, row()),
+    ("admin.assign_coach_supervisor", {"coach_id": "a.coachee"}, row()),
     # a spoilt unsubscribe link is refused alike for everyone
     ("notices.unsubscribe", {"token": "spoilt.token"}, row(400, anonymous=400)),
 ]
@@ -323,6 +346,8 @@ PARAMS = {
     "group_id": "group",
 }
 PARAMS_FOR = {
+    "reactions.react": {"key": "end"},
+    "reactions.take_back": {"key": "end"},
     "practice.sample": {"sample_id": "t.draft_sample"},
     "practice.second_reader": {"sample_id": "t.draft_sample", "number": "t.draft.number"},
     "journey.send_free_letter": {"letter_id": "a.free_draft"},
@@ -336,6 +361,8 @@ JSON_BODY = {
     "auth.keep_alive",
 }
 LAST = (
+    "reactions.take_back",
+    "trends.sharing",
     "chats.close",
     "agenda.cancel",
     "book.remove_passage",
@@ -366,7 +393,8 @@ def sign_in(client, user: Actor) -> None:
 
 
 def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dict[str, object]:
-    """One coachee's things: a sent place letter with sent feedback, a waiting free letter,
+    """One coachee's things: a sent place letter with sent feedback (and the coachee's
+    reaction to it as a whole), a waiting free letter,
     a free-letter draft, a draft visit with an answer, a coach's letter, a book with a
     chapter and a passage (shared by coachee A); the coach's absence.
     Runs in the caller's app context."""
@@ -378,6 +406,7 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
     feedback = inbox.feedback_draft(letter, coach, frame, clock())
     texts = {f"s-{section.id}": "Dank voor je brief." for section in frame.sections}
     inbox.send_feedback(feedback, texts, frame, clock())
+    reactions.react(feedback, reactions.END, "touches", "Dit raakte me echt.", clock())
     waiting = free_letters.draft(coachee, clock())
     free_letters.send(waiting, "Vandaag wil ik iets kwijt.", 5, "", clock(), 48)
     free_draft = free_letters.draft(coachee, clock())
@@ -452,9 +481,10 @@ def a_journey(side: str, coachee: User, coach: User, world, frame, clock) -> dic
 @pytest.fixture
 def cast(app, make_user, clock) -> Cast:
     world, frame = app.extensions["journey.world"], app.extensions["journey.frames"].default
-    coach_a = make_user("Coach Anna", Role.COACH)
-    coach_b = make_user("Coach Bram", Role.COACH)
     supervisor = make_user("Supervisor Sam", Role.SUPERVISOR)
+    # coach A shares their trends with their supervisor; coach B has none and shares nothing
+    coach_a = make_user("Coach Anna", Role.COACH, supervisor=supervisor, trends_shared_at=clock())
+    coach_b = make_user("Coach Bram", Role.COACH)
     users = {
         "coachee_a": make_user("Reiziger A", coach=coach_a),
         "coachee_b": make_user("Reiziger B", coach=coach_b),
@@ -469,7 +499,7 @@ def cast(app, make_user, clock) -> Cast:
     other = make_user("Leerling Olaf", Role.TRAINEE, supervisor=other_supervisor)
     values: dict[str, object] = {name: user.id for name, user in users.items()}
     values |= {"missing": 999_999, "missing.place": "nergens", "fmt.json": "json"}
-    values |= {"fmt.docx": "docx", "spoilt.token": "abc"}
+    values |= {"fmt.docx": "docx", "spoilt.token": "abc", "end": reactions.END}
     values["text"] = app.extensions["journey.library"].texts[0].id
     app.config["CHAT_STREAM_SECONDS"] = 0.05  # a stream answers, then ends
     kind = NoticeKind.FEEDBACK_ARRIVED  # A's unsubscribe link from a feedback mail

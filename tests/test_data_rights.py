@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from journey import agenda, chats, free_letters, inbox, visits
+from journey import agenda, chats, free_letters, inbox, reactions, visits
 from journey.extensions import db
 from journey.models import (
     AccessLog,
@@ -24,7 +24,9 @@ from journey.models import (
     ChatMessage,
     Feedback,
     FeedbackPart,
+    FeedbackVerdict,
     Letter,
+    Reaction,
     Role,
     User,
     Visit,
@@ -51,6 +53,8 @@ def cast(make_user, clock, app):
         texts = {f"s-{s.id}": f"{canary} feedback" for s in frame.sections}
         texts[f"c-{question}"] = f"{canary} opmerking"
         inbox.send_feedback(feedback, texts, frame, clock())
+        reactions.react(feedback, f"c-{question}", "touches", f"{canary} reactie", clock())
+        reactions.react(feedback, reactions.END, "misses", f"{canary} slotreactie", clock())
         draft = visits.visit_place(coachee_user, "topjob", clock())
         visits.save_draft(draft, "x", f"{canary} concept", clock())
         free = free_letters.draft(coachee_user, clock())
@@ -141,8 +145,18 @@ def test_the_archive_holds_all_the_coachees_data(client, cast):
     drafts = json.loads(files.read("concepten.json"))
     account = json.loads(files.read("account.json"))
     canary = cast["canary"]
-    for piece in ("in een antwoord", "noot", "feedback", "opmerking", "brief van de coach"):
+    pieces = ("in een antwoord", "noot", "feedback", "opmerking", "brief van de coach")
+    for piece in (*pieces, "reactie", "slotreactie"):
         assert f"{canary} {piece}" in markdown
+    dossier = json.loads(files.read("dossier.json"))
+    [letter] = [e for e in dossier["entries"] if e["kind"] == "letter" and e["answers"]]
+    [feedback] = [e for e in dossier["entries"] if e["kind"] == "feedback"]
+    assert letter["answers"][0]["reaction"]["line"] == f"{canary} reactie"
+    assert feedback["reaction"] == {
+        "kind": "misses",
+        "line": f"{canary} slotreactie",
+        "at": feedback["at"],
+    }
     frame = client.application.extensions["journey.frames"].default
     assert "Coach Anna schreef je terug" in markdown  # the feedback as one letter
     assert all(f"**{section.title}**" not in markdown for section in frame.sections)
@@ -179,11 +193,13 @@ def test_erasure_leaves_nothing_behind(client, cast, app, database_url):
             Letter,
             Feedback,
             FeedbackPart,
+            Reaction,
             Appointment,
             Chat,
             ChatMessage,
         ):
             assert db.session.scalar(db.select(db.func.count(model.id))) == 0, model
+        assert db.session.scalar(db.select(db.func.count(FeedbackVerdict.check_id))) == 0
     assert [(what, subject_id, name) for _, name, what, subject_id in log_rows(app)] == [
         ("erasure", None, "")
     ]

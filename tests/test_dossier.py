@@ -20,6 +20,7 @@ from journey.dossier import (
     FeedbackEntry,
     LetterEntry,
     Measure,
+    ReactionText,
     SectionText,
     Stop,
     build_dossier,
@@ -388,10 +389,25 @@ def test_the_json_of_a_dossier_keeps_every_field_and_time(app, clock):
         entries=(
             Stop(at, "gone", "gone"),
             LetterEntry(
-                at, 1, "Zoë", "", False, "gone", "gone", (AnswerText("q", "", "Tekst\n", "Ja"),)
+                at,
+                1,
+                "Zoë",
+                "",
+                False,
+                "gone",
+                "gone",
+                (AnswerText("q", "", "Tekst\n", "Ja", ReactionText("touches", "Precies.", at)),),
             ),
             LetterEntry(at, 2, "Anna", "Zoë", True, "", "", body="Hoi", mood=None),
-            FeedbackEntry(at, 1, "Anna", at, "", (SectionText("s", "S", "Goed"),)),
+            FeedbackEntry(
+                at,
+                1,
+                "Anna",
+                at,
+                "",
+                (SectionText("s", "S", "Goed"),),
+                ReactionText("misses", "", at),
+            ),
         ),
         measures=(Measure(at, 3), Measure(at, None, 6)),
         goal="Weten wat ik wil",
@@ -399,10 +415,19 @@ def test_the_json_of_a_dossier_keeps_every_field_and_time(app, clock):
     data = json.loads(to_json(dossier))
     assert '"closed_at": "2026-03-11T09:00:00.000005+00:00"' in to_json(dossier)
     assert [entry["kind"] for entry in data["entries"]] == ["stop", "letter", "letter", "feedback"]
+    reaction = {"kind": "touches", "line": "Precies.", "at": at.isoformat()}
     assert data["entries"][1]["answers"] == [
-        {"question_id": "q", "question": "", "text": "Tekst\n", "comment": "Ja"}
+        {
+            "question_id": "q",
+            "question": "",
+            "text": "Tekst\n",
+            "comment": "Ja",
+            "reaction": reaction,
+        }
     ]
+    assert data["entries"][2]["answers"] == []
     assert data["entries"][3]["sections"] == [{"id": "s", "title": "S", "text": "Goed"}]
+    assert data["entries"][3]["reaction"] == {"kind": "misses", "line": "", "at": at.isoformat()}
     assert data["measures"] == [
         {"at": at.isoformat(), "mood": 3, "progress": None},
         {"at": at.isoformat(), "mood": None, "progress": 6},

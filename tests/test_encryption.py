@@ -36,6 +36,7 @@ from journey.models import (
     PracticeComment,
     PracticePart,
     Proposal,
+    Reaction,
     User,
     Visit,
     render_migration_item,
@@ -115,6 +116,14 @@ def write_every_kind_of_text(app, coachee, coach, now, text: str) -> None:
         part = FeedbackPart(
             feedback=feedback, key="s-openen", text=f"feedback {text}", updated_at=now
         )
+        reaction = Reaction(
+            feedback=feedback,
+            key="end",
+            kind="touches",
+            line=f"reactie {text}",
+            created_at=now,
+            updated_at=now,
+        )
         number = db.session.scalar(sa.select(sa.func.count(PracticeAttempt.id))) + 1
         attempt = PracticeAttempt(
             trainee=coach, sample_id="s", number=number, frame_id="cirkel", started_at=now
@@ -151,6 +160,7 @@ def write_every_kind_of_text(app, coachee, coach, now, text: str) -> None:
             marked_at=now,
         )
         db.session.add_all([visit, answer, letter, feedback, part, attempt, practice, comment])
+        db.session.add(reaction)
         chat = Chat(kind="live", coach=coach, coachee=coachee, created_at=now)
         message = ChatMessage(
             chat=chat, client_id="c" * 12, author_name="x", body=f"bericht {text}", sent_at=now

@@ -30,6 +30,7 @@ from journey.models import (
     PracticeAttempt,
     PracticeComment,
     PracticePart,
+    Reaction,
     Role,
     User,
     Visit,
@@ -449,6 +450,7 @@ def written_texts() -> list[str]:
         (IntervisionCase, IntervisionCase.feedback_text),
         (IntervisionComment, IntervisionComment.passage),
         (IntervisionComment, IntervisionComment.body),
+        (Reaction, Reaction.line),
     ]
     texts = {
         normal(text) for _model, column in columns for text in db.session.scalars(db.select(column))

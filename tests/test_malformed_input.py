@@ -45,6 +45,11 @@ FORM_FIELDS = (
     "letter_text",
     "answer",
     "name",
+    "kind",
+    "line",
+    "back",
+    "page",
+    "share",
 )
 JSON_BODIES = (
     '"een tekst"',
@@ -182,6 +187,8 @@ def url_values(rule, values: dict[str, object]) -> dict[str, object]:
     if rule.endpoint in ("journey.send_free_letter", "journey.save_free_letter_draft"):
         chosen["letter_id"] = values["free_letter_id"]
         chosen["field"] = "body"
+    if rule.endpoint.startswith("reactions."):
+        chosen["key"] = "end"  # the answered letter's feedback as a whole
     return chosen
 
 

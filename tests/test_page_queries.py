@@ -22,6 +22,7 @@ from journey import (
     inbox,
     practice,
     proposals,
+    reactions,
     visits,
 )
 from journey import library as texts_module
@@ -46,9 +47,11 @@ class People:
 
 
 @pytest.fixture
-def people(make_user) -> People:
-    coach = make_user("Coach Anna", Role.COACH)
+def people(make_user, clock) -> People:
     supervisor = make_user("Supervisor Carla", Role.SUPERVISOR)
+    coach = make_user(  # who shares her trends with her supervisor
+        "Coach Anna", Role.COACH, supervisor=supervisor, trends_shared_at=clock()
+    )
     return People(
         coach=coach,
         coachee=make_user("Reiziger", coach=coach),
@@ -60,8 +63,9 @@ def people(make_user) -> People:
 
 
 def grow_history(app, clock, people: People, count: int) -> None:
-    """Add ``count`` of everything: place letters answered by the coach, free letters
-    waiting, letters of other coachees waiting, the coach's own letters, dossier reads,
+    """Add ``count`` of everything: place letters answered by the coach (with a comment the
+    coachee reacts to, and a reaction to the whole), free letters waiting, letters of
+    other coachees waiting, the coach's own letters, dossier reads,
     chapters and passages of the coachee's (shared) book, and practice attempts
     submitted and commented on."""
     world = app.extensions["journey.world"]
@@ -81,7 +85,10 @@ def grow_history(app, clock, people: People, count: int) -> None:
             letter = visits.send_letter(visit, texts, 5, "Een notitie.", clock(), 48)
             feedback = inbox.feedback_draft(letter, coach, frame, clock())
             sections = {f"s-{s.id}": f"Mooi geschreven, deel {n}." for s in frame.sections}
-            inbox.send_feedback(feedback, sections, frame, clock())
+            comment = {f"c-{place.questions[0].id}": f"Je schrijft over {n}. Wat voel je?"}
+            inbox.send_feedback(feedback, {**sections, **comment}, frame, clock())
+            reactions.react(feedback, f"c-{place.questions[0].id}", "touches", f"Ja {n}.", clock())
+            reactions.react(feedback, reactions.END, "misses", "", clock())
             free = free_letters.draft(coachee, clock())
             free_letters.send(free, f"Vrije brief {n}.", 4, "", clock(), 48)
             for other in people.others:
@@ -206,6 +213,7 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/inbox/coachees/{coachee}/proposals",
             "/library/",
             "/inbox/settings",
+            "/trends/",
             "/notices/",
             *chat_pages,
         ],
@@ -214,13 +222,18 @@ def pages(app, people: People) -> dict[Role, list[str]]:
             f"/practice/samples/{sample.id}",
             f"/practice/attempts/{attempt_id}",
         ],
-        Role.SUPERVISOR: ["/practice/review", f"/practice/attempts/{attempt_id}"],
+        Role.SUPERVISOR: [
+            "/practice/review",
+            f"/practice/attempts/{attempt_id}",
+            f"/trends/{people.coach.id}",
+        ],
         Role.ADMIN: [
             "/admin/",
             "/admin/coachees",
             "/admin/trainees",
             "/admin/codes",
             f"/admin/access-log?q={people.coachee.pseudonym}",
+            f"/trends/{people.coach.id}",
         ],
     }
 

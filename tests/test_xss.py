@@ -241,7 +241,11 @@ def test_what_people_type_comes_back_inert(app, client, make_user, payload):
     coach_writes(app, client, written, payload)
     coach_reads(client, check, written)
     switch_to(client, written.coachee)
+    coachee_reacts(client, check, written)
     coachee_reads(app, client, check, written)
+    switch_to(client, coach)
+    reacted = f"/inbox/letters/{written.place_letter}"
+    check.page(f"coach {reacted} with reactions", client.get(reacted), shown=True)
     switch_to(client, admin)
     admin_writes_and_reads(app, client, check)
     assert not check.problems, f"payload {payload!r}:\n  " + "\n  ".join(check.problems)
@@ -336,6 +340,17 @@ def coach_reads(client, check: Pages, written: Written) -> None:
     check.page("coach ?frame=", asked, shown=False)
     check.download("coach export.md", client.get(f"/dossier/{coachee_id}/export.md"), MD)
     check.download("coach export.json", client.get(f"/dossier/{coachee_id}/export.json"), JSON)
+
+
+def coachee_reacts(client, check: Pages, written: Written) -> None:
+    """A reaction with the payload as its line beside a comment and at the end; a refused
+    one (no kind chosen) gives the line back as typed."""
+    letter, payload = written.place_letter, check.payload
+    for key in (f"c-{written.questions[0]}", "end"):
+        url = f"/letters/{letter}/reactions/{key}"
+        assert client.post(url, data={"kind": "touches", "line": payload}).status_code == 302
+    refused = client.post(f"/letters/{letter}/reactions/end", data={"line": payload})
+    check.page("coachee: a reaction without a kind", refused, shown=True, status=422)
 
 
 def coachee_reads(app, client, check: Pages, written: Written) -> None:

@@ -149,37 +149,63 @@ def trainees():
 
 @bp.post("/trainees/<int:trainee_id>/supervisor")
 def assign_supervisor(trainee_id: int):
-    trainee = user_or_404(trainee_id, Role.TRAINEE)
+    return _assign_supervisor(user_or_404(trainee_id, Role.TRAINEE))
+
+
+@bp.post("/coaches/<int:coach_id>/supervisor")
+def assign_coach_supervisor(coach_id: int):
+    return _assign_supervisor(user_or_404(coach_id, Role.COACH))
+
+
+def _assign_supervisor(account: User):
+    """A trainee's or a coach's supervisor, from the form of their row."""
     supervisors = accounts.users_with_role(Role.SUPERVISOR)
-    form = AssignSupervisorForm.for_trainee(trainee, supervisors)
+    form = AssignSupervisorForm.for_account(account, supervisors)
     if not form.validate_on_submit():
-        return _render_trainees(supervisors, {trainee.id: form}, 422)
+        return _render_trainees(supervisors, {account.id: form}, 422)
     supervisor = form.chosen(supervisors)
-    if supervisor != trainee.supervisor:
-        accounts.assign_supervisor(trainee, supervisor)
+    if supervisor != account.supervisor:
+        accounts.assign_supervisor(account, supervisor)
         db.session.commit()
-        if supervisor:
+        name = account.pseudonym
+        if supervisor is None:
+            message = _("%(name)s heeft nu geen supervisor.", name=name)
+        elif account.has_role(Role.TRAINEE):
             message = _(
                 "%(supervisor)s leest nu de oefenantwoorden van %(name)s.",
                 supervisor=supervisor.pseudonym,
-                name=trainee.pseudonym,
+                name=name,
             )
         else:
-            message = _("%(name)s heeft nu geen supervisor.", name=trainee.pseudonym)
+            message = _(
+                "%(supervisor)s is nu de supervisor van %(name)s, en leest de trends van "
+                "%(name)s zodra die ze deelt.",
+                supervisor=supervisor.pseudonym,
+                name=name,
+            )
         flash(message, "success")
     return redirect(url_for("admin.trainees"))
 
 
 def _render_trainees(supervisors=None, forms: dict | None = None, status=200):
-    """The trainees page; ``forms`` holds the rows' forms that carry errors."""
+    """The trainees and coaches with their supervisors; ``forms`` holds the rows' forms
+    that carry errors (by account id)."""
     if supervisors is None:
         supervisors = accounts.users_with_role(Role.SUPERVISOR)
     forms = forms or {}
-    rows = [
-        (t, forms.get(t.id) or AssignSupervisorForm.for_trainee(t, supervisors, formdata=None))
-        for t in accounts.users_with_role(Role.TRAINEE)
-    ]
-    return render_template("admin/trainees.html", rows=rows, supervisors=supervisors), status
+
+    def rows(role: Role) -> list:
+        return [
+            (a, forms.get(a.id) or AssignSupervisorForm.for_account(a, supervisors, formdata=None))
+            for a in accounts.users_with_role(role)
+        ]
+
+    return render_template(
+        "admin/trainees.html",
+        rows=rows(Role.TRAINEE),
+        coach_rows=rows(Role.COACH),
+        supervisors=supervisors,
+    ), status
 
 
 @bp.route("/mail", methods=["GET", "POST"])

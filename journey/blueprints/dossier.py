@@ -95,6 +95,7 @@ def _page(coachee: User):
         coachee_id=coachee.id,
         can_close=can_close,
         can_mark=own,  # the coachee keeps passages in their book (journey/book.py)
+        can_react=own and not coachee.is_closed,  # journey/reactions.py
         book_shared=not own and book.shared_with(coachee, current_user),
         exports={fmt: _export_url(coachee, own, fmt) for fmt in MEDIA_TYPES},
     )

@@ -32,6 +32,7 @@ from .. import (
     notices,
     progress,
     proposals,
+    reactions,
 )
 from ..extensions import db
 from ..figures import figures_for
@@ -127,6 +128,7 @@ def _render_letter(
     }
     reading = flags["can_answer"] and SECOND_READER in request.args
     versions = {p.key: p.version for p in letter.feedback.parts} if letter.feedback else {}
+    sent = letter.feedback if letter.feedback and letter.feedback.is_sent else None
     return (
         render_template(
             "inbox/letter.html",
@@ -143,6 +145,7 @@ def _render_letter(
             proposal_form=proposal_form or _proposal_form(formdata=None),
             letter_proposals=proposals.with_letter(letter.id),
             coachee_today=today_of(letter.coachee),
+            reactions=reactions.of_feedback([sent.id])[sent.id] if sent else {},
             **flags,
         ),
         status,

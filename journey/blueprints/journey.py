@@ -25,6 +25,7 @@ from .. import (
     notices,
     progress,
     proposals,
+    reactions,
     visits,
 )
 from .. import library as texts
@@ -305,8 +306,26 @@ def letter(letter_id: int):
             feedback.read_at = now()
         notices.mark_read(current_user, unread_notices, now())
         db.session.commit()
+    return letter_page(letter)
+
+
+def letter_page(letter: Letter, reaction_form=None, refused_key: str | None = None, status=200):
+    """The coachee's letter with the coach's feedback, their reactions beside its comments
+    and (``reaction_form``) a refused reaction to the comment ``refused_key``, as typed."""
+    feedback = letter.feedback if letter.feedback and letter.feedback.is_sent else None
     place = world().place(letter.visit.place_id) if letter.visit else None
-    return render_template("journey/letter.html", letter=letter, place=place, feedback=feedback)
+    given = reactions.of_feedback([feedback.id])[feedback.id] if feedback else {}
+    page = render_template(
+        "journey/letter.html",
+        letter=letter,
+        place=place,
+        feedback=feedback,
+        reactions=given,
+        can_react=feedback is not None and not current_user.is_closed,
+        reaction_form=reaction_form,
+        refused_key=refused_key,
+    )
+    return page, status
 
 
 @bp.app_context_processor

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, letters, practice
+from .. import access, letters, practice, trends
 from ..extensions import db
 from ..forms import ActionForm, FeedbackForm, PracticeCommentForm
 from ..frames import Frame
@@ -247,6 +247,7 @@ def review():
         attempts=practice.submissions_for(current_user),
         trainees=practice.trainees_of(current_user),
         samples=samples(),
+        coaches=trends.shared_with(current_user),
     )
 
 

@@ -109,6 +109,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "agenda.appointment": ("coachee", "coach"),
     "chats.index": ("coachee", "coach"),
     "chats.chat": ("coachee", "coach"),
+    "trends.own": ("coach",),
+    "trends.coach": ("coach", "supervisor", "admin"),  # coach A shares them
 }
 # GET routes that are no page of their own, and why
 NOT_PAGES = {
@@ -196,10 +198,12 @@ def cast(server: LiveServer) -> dict[str, object]:
     other = make("Leerling Olaf", Role.TRAINEE)
     app, clock = server.app, server.clock
     world, frame = app.extensions["journey.world"], app.extensions["journey.frames"].default
-    values: dict[str, object] = dict(ids)
+    values: dict[str, object] = {**ids, "end": "end"}
     with app.app_context():
         db.session.get(User, ids["trainee"]).supervisor_id = supervisor
         db.session.get(User, other).supervisor_id = other_supervisor
+        anna = db.session.get(User, coach_a)  # shares her trends with her supervisor
+        anna.supervisor_id, anna.trends_shared_at = supervisor, clock()
         for side in ("a", "b"):
             coachee = db.session.get(User, ids[f"coachee_{side}"])
             coach = db.session.get(User, ids[f"coach_{side}"])

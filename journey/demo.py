@@ -82,10 +82,10 @@ ANSWERS = (
 FEEDBACK = (
     "Wat mooi hoe eerlijk je beschrijft dat het in je hoofd niet rustig is.",
     "Je schrijft over de keuken van je oma: een plek waar niemand iets van je wilde. "
-    "Ik vraag me af: wanneer voelde je dat de laatste keer, hier en nu?",
+    "Wanneer voelde je dat de laatste keer, hier en nu?",
     "Je noemt de angst om te falen. Wat zou je doen als die angst er even niet was?",
-    "Dank je voor je brief. Ik merk dat ik er met aandacht over nadacht, en ik kijk uit "
-    "naar je volgende.",
+    "Dank je voor je brief: je kijkt met veel aandacht naar jezelf, en dat is een mooie "
+    "kracht.",
 )
 
 

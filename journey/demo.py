@@ -84,8 +84,9 @@ FEEDBACK = (
     "Je schrijft over de keuken van je oma: een plek waar niemand iets van je wilde. "
     "Wanneer voelde je dat de laatste keer, hier en nu?",
     "Je noemt de angst om te falen. Wat zou je doen als die angst er even niet was?",
-    "Dank je voor je brief: je kijkt met veel aandacht naar jezelf, en dat is een mooie "
-    "kracht.",
+    "Een volgende plek mag er een zijn die je trekt, en ook een gewone brief over wat je "
+    "bezighoudt is welkom.",
+    "Dank je voor je brief: je kijkt met veel aandacht naar jezelf, en dat is een mooie kracht.",
 )
 
 
@@ -113,7 +114,9 @@ def _letters(now: datetime, world: World, frame: Frame, promise_hours: int) -> N
             feedback = inbox.feedback_draft(answered, coach, frame, now - timedelta(days=2))
             last = len(frame.sections) - 1  # the closing section gets the closing words
             texts = {
-                f"s-{section.id}": FEEDBACK[-1] if number == last else FEEDBACK[number % 3]
+                f"s-{section.id}": FEEDBACK[-1]
+                if number == last
+                else FEEDBACK[number % (len(FEEDBACK) - 1)]
                 for number, section in enumerate(frame.sections)
             }
             first = answered.visit.answers[0]

@@ -104,6 +104,13 @@ def of_feedback(feedback_ids: Iterable[int]) -> dict[int, dict[str, Reaction]]:
     return found
 
 
+def given(feedback: Feedback | None) -> dict[str, Reaction]:
+    """The reactions to sent ``feedback`` by key; {} for none or a draft."""
+    if feedback is None or not feedback.is_sent:
+        return {}
+    return of_feedback([feedback.id])[feedback.id]
+
+
 def comment_kinds_of(feedback: Feedback, key: str) -> list[str]:
     """The kinds of the comment ``key`` (``second_reader.comment_kinds``), read against the
     answer it stands beside; [] for ``END``."""

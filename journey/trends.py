@@ -27,7 +27,16 @@ from sqlalchemy.orm import selectinload
 from . import reactions, second_reader, verdicts
 from .extensions import db
 from .frames import FrameSet
-from .models import Feedback, FeedbackVerdict, Letter, Reaction, Role, User, Visit
+from .models import (
+    Feedback,
+    FeedbackVerdict,
+    Letter,
+    Reaction,
+    ReactionKind,
+    Role,
+    User,
+    Visit,
+)
 from .timezones import from_local, local_date
 
 MONTHS = 12  # the months a page shows: this one and the eleven before
@@ -195,7 +204,7 @@ def monthly(
     for reaction in reacted:
         if not since <= reaction.sent_at <= now:
             continue
-        column = 0 if reaction.kind == "touches" else 1
+        column = 0 if reaction.kind == ReactionKind.TOUCHES else 1
         for kind in set(reaction.comment_kinds) & set(kinds):
             for month in (month_of(reaction.sent_at, zone), None):
                 counted[month][kind][column] += 1

@@ -128,7 +128,6 @@ def _render_letter(
     }
     reading = flags["can_answer"] and SECOND_READER in request.args
     versions = {p.key: p.version for p in letter.feedback.parts} if letter.feedback else {}
-    sent = letter.feedback if letter.feedback and letter.feedback.is_sent else None
     return (
         render_template(
             "inbox/letter.html",
@@ -145,7 +144,7 @@ def _render_letter(
             proposal_form=proposal_form or _proposal_form(formdata=None),
             letter_proposals=proposals.with_letter(letter.id),
             coachee_today=today_of(letter.coachee),
-            reactions=reactions.of_feedback([sent.id])[sent.id] if sent else {},
+            reactions=reactions.given(letter.feedback),
             **flags,
         ),
         status,

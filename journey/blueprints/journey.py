@@ -314,13 +314,12 @@ def letter_page(letter: Letter, reaction_form=None, refused_key: str | None = No
     and (``reaction_form``) a refused reaction to the comment ``refused_key``, as typed."""
     feedback = letter.feedback if letter.feedback and letter.feedback.is_sent else None
     place = world().place(letter.visit.place_id) if letter.visit else None
-    given = reactions.of_feedback([feedback.id])[feedback.id] if feedback else {}
     page = render_template(
         "journey/letter.html",
         letter=letter,
         place=place,
         feedback=feedback,
-        reactions=given,
+        reactions=reactions.given(feedback),
         can_react=feedback is not None and not current_user.is_closed,
         reaction_form=reaction_form,
         refused_key=refused_key,

@@ -93,13 +93,13 @@ def comment_kinds(text: str, coachee: str | None = None) -> tuple[str, ...]:
     """The kinds of ``COMMENT_KINDS`` a comment shows, in that order (none, one or more):
     it reflects a feeling, names something positive, asks, takes up the coachee's own
     words (only with ``coachee``, the text the comment is on), or tells what to do."""
-    parsed = Text(text or "").sentences
-    theirs = Text(coachee) if coachee else None
+    comment = Text(text or "")
+    parsed = comment.sentences
     found = {
         "empathy": any(empathy.is_empathic(s) for s in parsed),
         "praise": any(is_positive(s) for s in parsed),
-        "question": any(s.own.rstrip(" …\"'”’»)").endswith("?") for s in parsed),
-        "quote": theirs is not None and quotes_coachee.check(Text(text or ""), theirs).ok,
+        "question": any(s.is_question for s in parsed),
+        "quote": bool(coachee) and quotes_coachee.check(comment, Text(coachee)).ok,
         "advice": any(advice.is_advice(s) for s in parsed),
     }
     return tuple(kind for kind in COMMENT_KINDS if found[kind])

@@ -42,7 +42,7 @@ LETTER_BEFORE = frozenset({"de", "letter", "een"})
 NEUTRAL = frozenset({"jullie"})
 FORMAL_OPENING = re.compile(r"^\W*(?:geachte|zeer\s+geachte|weledelgeleerde)\b", re.IGNORECASE)
 # The coachee says "jij" to the coach (not the generic "je" of "dan weet je het wel").
-SAYS_JIJ = re.compile(r"\b(?:jij|jou|jouw|heb\s+jij|kun\s+jij|kan\s+jij|wat\s+vind\s+jij)\b")
+SAYS_JIJ = re.compile(r"\b(?:jij|jou|jouw)\b")
 
 
 def check(feedback: Text, coachee: Text | None = None) -> Finding:

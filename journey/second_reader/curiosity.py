@@ -96,8 +96,6 @@ REFLECTION = re.compile(
     r"kies\w*|keuze\w*|belangrijk|jezelf|geeft\s+(?:je|jou)|helpt\s+(?:je|jou)|"
     r"sterk\w*|kracht\w*|rust|ruimte|steun\w*|terugkijk\w*|terug\s+kijk\w*)"
 )
-# Requests to tell more that are themselves reflective ("Vertel eens wat dat met je doet").
-_TELL = re.compile(r"\bvertel|\blaat\s+(?:me|mij)|\bschrijf\s+(?:me|mij|gerust)|\bbenieuwd")
 
 
 def check(feedback: Text, coachee: Text | None = None) -> Finding:
@@ -125,7 +123,7 @@ def check(feedback: Text, coachee: Text | None = None) -> Finding:
 def is_curious(sentence: Sentence) -> bool:
     """True when the sentence asks (or asks to be told) a fact the reflection does not need."""
     text = sentence.own
-    asking = text.rstrip(" …\"'”’»)").endswith("?") or REQUEST.search(text)
+    asking = sentence.is_question or REQUEST.search(text)
     if not asking or not any(p.search(text) for p in FACT_QUESTIONS):
         return False
     return not REFLECTION.search(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from textstat.textstat import textstatistics
@@ -51,16 +51,21 @@ class Sentence:
     own: str  # the coach's own words: lowercased, quotations replaced by "…"
     quotes: tuple[str, ...]  # the quoted passages in it
 
+    @property
+    def is_question(self) -> bool:
+        """The coach's own words end with a question mark (a quoted question is not theirs)."""
+        return self.own.rstrip(" …\"'”’»)").endswith("?")
+
 
 @dataclass
 class Text:
     """A text read once: its sentences, and its body without salutation and sign-off."""
 
     raw: str
-    sentences: list[Sentence] = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.sentences = parse(self.raw or "")
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        return parse(self.raw or "")
 
     @cached_property
     def body(self) -> list[Sentence]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from .dutch import WORD, Sentence, Text
 from .finding import Finding
-from .words import wordset
+from .words import derived, wordset
 
 ID = "empathy"
 NEEDS_COACHEE = False
@@ -95,7 +95,7 @@ def check(feedback: Text, coachee: Text | None = None) -> Finding:
 def is_empathic(sentence: Sentence) -> bool:
     """True when the sentence reflects the coachee's feeling or experience."""
     own = sentence.own
-    if own.rstrip(" …\"'”’»)").endswith("?"):
+    if sentence.is_question:
         return False
     if any(p.search(own) for p in REFLECTING):
         return True
@@ -109,13 +109,18 @@ def is_empathic(sentence: Sentence) -> bool:
     )
 
 
+@derived
+def _others() -> frozenset[str]:
+    return OTHERS | wordset("other_people")
+
+
 def _coachees(words: list[str], index: int) -> bool:
     """Is the feeling at ``index`` the coachee's? The nearest person before it (within six
     words) is the coachee ("dat je opgelucht was", "je verdriet"), not the coach ("ik ben
     trots op je") or someone else ("hij was bang", "je moeder voelt zich eenzaam": the
     people of ``words/other_people.txt``); with nobody before it, the nearest person
     just after it ("hoeveel verdriet je hebt", "een knoop in je buik")."""
-    others = OTHERS | wordset("other_people")
+    others = _others()
     for word in reversed(words[max(0, index - 6) : index]):
         if word in COACHEE:
             return True

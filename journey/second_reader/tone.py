@@ -69,8 +69,8 @@ SARCASM = tuple(
         r"(?:lekker|verrassing|knap|slim|fijn|mooi|goed|geweldig|handig|briljant|prachtig|"
         r"fantastisch|een\s+plan|origineel|bijzonder|heldhaftig)\w*\b",
         r"\bwat\s+een\s+verrassing\b|\bdat\s+ging\s+(?:dus\s+)?lekker\b|\blekker\s+dan\b",
-        r"\b(?:knap|slim|handig|briljant|sterk|goed\s+gedaan|fijn|mooi)\s+hoor\b[^.?!]*[.!]*\s*$"
-        r"(?<=!)",
+        # "Knap hoor!" at the end of a sentence that ends with an exclamation mark
+        r"\b(?:knap|slim|handig|briljant|sterk|goed\s+gedaan|fijn|mooi)\s+hoor\b[^.?!]*[.!]*!$",
         r"\b(?:briljant|geniaal|heldhaftig|handig)\s+(?:plan|idee|zet|hoor)\b",
         r"\b(?:fijn|mooi|lekker|leuk|handig|knap|slim|geweldig)\s+hoor\s*,\s+(?:zo'?n|met|als|dat)\b",
         r"\bgefeliciteerd\s+(?:hoor|dan)\b|\bbravo\s+hoor\b|\bmooi\s+zo\s+hoor\b",
@@ -87,9 +87,7 @@ JUDGEMENT_FRAME = re.compile(
     r"(?:\w+\s+){0,3}?"
 )
 NEGATIONS = frozenset({"niet", "geen", "nooit", "allerminst", "helemaal"})
-EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2190-\u21ff\u2700-\u27bf\ufe0f\u200d]"
-)
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2190-\u21ff\ufe0f\u200d]")
 EMOTICON = re.compile(
     r"(?:^|\s)(?:[:;=8][\-o^']?[)(\]\[dpo3/\\|*>]|<3|x-?d|\^[_-]?\^)(?=\s|$|[.,!?])", re.IGNORECASE
 )

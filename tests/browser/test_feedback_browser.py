@@ -71,9 +71,7 @@ def test_feedback_draft_survives_a_lost_connection(live_server, context, page):
         timeout=WAIT,
     )
     assert stored_feedback(live_server) == [OPENING + MORE]
-    expect(page.locator(f'[data-state-for="{name}"]')).not_to_have_attribute(
-        "data-kind", "offline"
-    )
+    expect(page.locator(f'[data-state-for="{name}"]')).not_to_have_attribute("data-kind", "offline")
 
 
 def test_sending_feedback_leaves_nothing_unsaved_behind(live_server, page):

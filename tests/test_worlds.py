@@ -119,6 +119,16 @@ def test_yaml_syntax_error_names_line(tmp_path):
     assert line_of(content, "name: [Topjob") <= int(line) <= line_of(content, "name: [Topjob") + 2
 
 
+def test_yaml_syntax_error_at_the_end_names_the_last_line(tmp_path):
+    # The parser notices an unclosed bracket only at the end of the text: the problem is
+    # named on the file's last line, never on a line the file does not have.
+    for content in (VALID + "extra: [open", VALID + "extra: [open\n"):
+        [problem] = problems_of(tmp_path, content)
+        file, line, message = problem.split(":", 2)
+        assert (file, int(line)) == ("world.yaml", len(content.splitlines())), problem
+        assert message.startswith(" YAML syntax error: ")
+
+
 def test_unknown_key_names_its_line_and_suggests(tmp_path):
     content = VALID.replace("    teaser: Een vlag op de top.", "    teasr: Een vlag op de top.")
     problems = problems_of(tmp_path, content)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import os
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -101,6 +103,11 @@ class Client(FlaskClient):
             raw = session["csrf_token"]
         serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
         return serializer.dumps(raw)
+
+
+def text_of(page: str) -> str:
+    """The page as read: tags gone, entities decoded, white space squashed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def _migrated(url: str) -> None:

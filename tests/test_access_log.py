@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -10,12 +9,7 @@ from journey import access_log
 from journey.extensions import db
 from journey.models import AccessLog, Role
 
-from .conftest import a_place_letter, login
-
-
-def text_of(page: str) -> str:
-    """The page as read: tags gone, white space squashed."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+from .conftest import a_place_letter, login, text_of
 
 
 def test_the_coachee_reads_who_read_what_in_plain_dutch(app, client, make_user, coach, clock):

@@ -30,7 +30,7 @@ from journey.models import (
     User,
 )
 
-from .conftest import a_place_letter, login
+from .conftest import a_place_letter, login, text_of
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashes")
 
@@ -54,10 +54,6 @@ NAMES = [
     "example.nl",
 ]
 QUESTION = "Hoe sluit mijn feedback aan bij haar taal?"
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture

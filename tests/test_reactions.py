@@ -12,7 +12,6 @@ import json
 import re
 import uuid
 import zipfile
-from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -21,17 +20,13 @@ from journey import inbox, reactions, second_reader
 from journey.extensions import db
 from journey.models import Letter, Reaction, Role, User
 
-from .conftest import a_place_letter, login
+from .conftest import a_place_letter, login, text_of
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashes")
 
 ANSWER = "Thuis is het rustig, maar in mijn hoofd niet. Ik ben zo moe van het doorgaan."
 COMMENT = "Je schrijft dat het in je hoofd niet rustig is. Wat zou je daar willen horen?"
 LINE = "Ja, precies dat. Fijn dat je het zag."
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture

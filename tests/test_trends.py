@@ -8,9 +8,7 @@ last evening of February in UTC, which is already March in Amsterdam.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +22,7 @@ from journey.demo import COACH, REACTION_LINE
 from journey.extensions import db
 from journey.models import Feedback, FeedbackVerdict, Letter, Reaction, Role, User
 
-from .conftest import Actor, a_place_letter, login
+from .conftest import Actor, a_place_letter, login, text_of
 
 pytestmark = pytest.mark.usefixtures("quick_password_hashes")
 
@@ -35,10 +33,6 @@ COMMENT = "Je schrijft dat het in je hoofd niet rustig is."
 
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 @pytest.fixture
